@@ -1,0 +1,1 @@
+"""KI-Sprechstunde core."""

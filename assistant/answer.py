@@ -1,0 +1,104 @@
+"""Extractive answers with citations: the offline mode answers only with sentences that stand in the sources.
+
+A sentence is chosen for how many of the question's (IDF-weighted) terms it carries and how well its passage
+ranked; each is cited as [n] matching `sources`. When the best passage covers too little of the question the
+answer says that the knowledge base has nothing on it, instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .config import Settings
+from .models import Answer, Hit, SourceRef
+from .retrieval import Filters, HybridRetriever
+from .text_analysis import analyze
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„\"(])|\n+")
+_MD_NOISE = re.compile(r"(\*\*|__|`|^#+\s*|^\s*[-*]\s+|^\s*\d+\.\s+|^\|)", re.MULTILINE)
+
+NOTHING_FOUND = {
+    "de": "Dazu enthält die Wissensbasis nichts Belastbares. Ich rate deshalb nicht, sondern empfehle, die Frage "
+          "an eine Fachstelle (z. B. Kammer, Mittelstand-Digital Zentrum oder Förderberatung) zu richten.",
+    "en": "The knowledge base holds nothing reliable on this. Rather than guess, please ask a specialist body "
+          "(e.g. the chamber, a Mittelstand-Digital centre or a funding advisor).",
+}
+INTRO = {"de": "Laut Wissensbasis:", "en": "According to the knowledge base (sources in German):"}
+
+
+def sentences(text: str) -> list[str]:
+    clean = _MD_NOISE.sub("", text)
+    parts = [p.strip(" |") for p in _SENT_SPLIT.split(clean)]
+    return [p for p in parts if 40 <= len(p) <= 450 and not p.endswith(":")]
+
+
+def excerpt(text: str, limit: int = 300) -> str:
+    flat = " ".join(_MD_NOISE.sub("", text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def to_source(hit: Hit) -> SourceRef:
+    c = hit.chunk
+    return SourceRef(id=c.doc_id, title=c.title, source=c.source, page=c.page, section=c.section,
+                     score=round(hit.score, 4), excerpt=excerpt(c.text))
+
+
+class Answerer:
+    """Builds `Answer`s from the retriever; the Ollama writer plugs in at `compose` (see writing.py)."""
+
+    def __init__(self, settings: Settings, retriever: HybridRetriever):
+        self.settings = settings
+        self.retriever = retriever
+
+    def is_grounded(self, hits: list[Hit]) -> bool:
+        return bool(hits) and hits[0].coverage >= self.settings.ground_min_coverage
+
+    def ask(self, question: str, k: int = 5, filters: Filters | None = None, lang: str | None = None) -> Answer:
+        lang = lang or self.settings.lang
+        question = question.strip()
+        hits = self.retriever.search(question, k=max(k, 1), filters=filters) if question else []
+        if not self.is_grounded(hits):
+            return Answer(question=question, answer=NOTHING_FOUND[lang], grounded=False, sources=[])
+        return self.extract(question, hits, lang)
+
+    def extract(self, question: str, hits: list[Hit], lang: str, max_sentences: int = 4) -> Answer:
+        q_tokens = set(analyze(question))
+        lex = self.retriever.lexical()
+        weights = {t: lex.idf.get(t, lex.max_idf) for t in q_tokens}
+        total = sum(weights.values()) or 1.0
+        top_score = max(h.score for h in hits) or 1.0
+        candidates: list[tuple[float, int, int, str]] = []
+        for rank, hit in enumerate(hits):
+            for pos, sent in enumerate(sentences(hit.chunk.text)):
+                toks = set(analyze(sent))
+                overlap = sum(w for t, w in weights.items() if t in toks) / total
+                if overlap <= 0:
+                    continue
+                prior = 0.35 * (hit.score / top_score) + (0.1 if rank == 0 else 0.0)
+                candidates.append((overlap + prior, rank, pos, sent))
+        candidates.sort(key=lambda c: -c[0])
+        chosen: list[tuple[int, int, str]] = []
+        per_hit: dict[int, int] = {}
+        for _, rank, pos, sent in candidates:
+            if len(chosen) >= max_sentences:
+                break
+            if per_hit.get(rank, 0) >= 2 or any(_similar(sent, c[2]) for c in chosen):
+                continue
+            chosen.append((rank, pos, sent))
+            per_hit[rank] = per_hit.get(rank, 0) + 1
+        if not chosen:  # the best passage is relevant as a whole: cite its opening
+            chosen = [(0, 0, excerpt(hits[0].chunk.text, 280))]
+        chosen.sort()
+        numbers: dict[int, int] = {}
+        lines = []
+        for rank, _, sent in chosen:
+            numbers.setdefault(rank, len(numbers) + 1)
+            lines.append(f"{sent} [{numbers[rank]}]")
+        sources = [to_source(hits[rank]) for rank in numbers]
+        text = INTRO[lang] + "\n\n" + "\n".join(f"- {line}" for line in lines)
+        return Answer(question=question, answer=text, grounded=True, sources=sources)
+
+
+def _similar(a: str, b: str) -> bool:
+    ta, tb = set(analyze(a)), set(analyze(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.8

@@ -1,0 +1,148 @@
+"""Command line: `assistant ingest | ask | eval retrieval | status` (and consult/funding/intake, see below)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .config import disable_telemetry
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="KI-Sprechstunde – lokale KI-Beratung für KMU.")
+eval_app = typer.Typer(no_args_is_help=True, help="Auswertungen (retrieval, consult).")
+app.add_typer(eval_app, name="eval")
+
+
+def _engine():
+    from .engine import Engine
+
+    return Engine()
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Fehler: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(None, help="Dateien oder Ordner (Standard: knowledge_base/)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Keinen Fortschrittsbalken zeigen."),
+) -> None:
+    """Wissensbasis indexieren (inkrementell: unveränderte Dateien werden übersprungen)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    engine = _engine()
+    console = Console(stderr=True)
+    with Progress(TextColumn("[bold]Indexiere"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=console, disable=quiet, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, source: str) -> None:
+            bar.update(task, completed=done, total=total, description=source)
+
+        report = engine.ingestor.run(paths or None, progress=progress)
+    counts = {s: report.count(s) for s in ("added", "updated", "unchanged", "removed", "skipped", "failed")}
+    typer.echo(
+        "Neu: {added}, geändert: {updated}, unverändert: {unchanged}, entfernt: {removed}, "
+        "übersprungen: {skipped}, fehlgeschlagen: {failed}".format(**counts)
+    )
+    typer.echo(f"Index: {engine.store.count_chunks()} Abschnitte aus {len(engine.store.files())} Dokumenten.")
+    for result in report.failed:
+        typer.echo(f"FEHLER {result.error}", err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="Die Frage, gern umgangssprachlich."),
+    as_json: bool = typer.Option(False, "--json", help="Ausgabe als JSON (ask.schema.json)."),
+    k: int = typer.Option(5, "--k", min=1, max=20, help="Wie viele Passagen herangezogen werden."),
+    doc_type: Optional[list[str]] = typer.Option(None, "--type", help="Filter: guidance, funding, use_case, upload."),
+    region: Optional[list[str]] = typer.Option(None, "--region", help="Filter: Bundesland-Kürzel, z. B. SN."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="de oder en."),
+) -> None:
+    """Eine Frage an die Wissensbasis stellen – mit Quellenangaben."""
+    from .retrieval import Filters, IndexNotReady
+
+    engine = _engine()
+    filters = Filters(doc_types=doc_type or None, regions=region or None)
+    try:
+        answer = engine.answerer.ask(question, k=k, filters=filters, lang=lang)
+    except IndexNotReady as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(answer.model_dump(exclude_none=False))
+        return
+    typer.echo(answer.answer)
+    if answer.sources:
+        typer.echo("\nQuellen:")
+        for n, src in enumerate(answer.sources, start=1):
+            where = f"S. {src.page}" if src.page else (src.section or "")
+            typer.echo(f"[{n}] {src.title} – {src.source}" + (f" ({where})" if where else ""))
+
+
+@eval_app.command("retrieval")
+def eval_retrieval(
+    as_json: bool = typer.Option(False, "--json", help="JSON: {bm25: {...}, dense: {...}, hybrid: {...}}."),
+    questions: Path = typer.Option(None, "--questions", help="YAML mit Fragen (Standard: evals/retrieval_questions.yaml)."),
+    do_tune: bool = typer.Option(False, "--tune", help="Fusion (RRF vs. konvex) und Schwelle kalibrieren."),
+) -> None:
+    """Retrieval messen: recall@1/3/5, MRR@10, nDCG@10 für bm25, dense und hybrid."""
+    from .evaluation import DEFAULT_QUESTIONS, METRICS, calibrate_grounding, compare, load_questions, tune
+    from .retrieval import IndexNotReady
+
+    engine = _engine()
+    qs = load_questions(questions or DEFAULT_QUESTIONS)
+    try:
+        table = compare(engine.retriever, qs)
+    except IndexNotReady as exc:
+        _fail(str(exc))
+    extra = {}
+    if do_tune:
+        extra = {"tuning": tune(engine.retriever, qs), "grounding": calibrate_grounding(engine.retriever, qs)}
+    if as_json:
+        _print_json({**table, **extra})
+        return
+    n = sum(1 for q in qs if q.expected and not q.unanswerable)
+    typer.echo(f"{n} beantwortbare Fragen (+{len(qs) - n} ohne Antwort im Korpus)\n")
+    typer.echo(f"{'':8}" + "".join(f"{m:>10}" for m in METRICS))
+    for mode, row in table.items():
+        typer.echo(f"{mode:8}" + "".join(f"{row[m]:>10.3f}" for m in METRICS))
+    if do_tune:
+        typer.echo("\nFusion (beste zuerst):")
+        for row in extra["tuning"][:8]:
+            typer.echo(f"  {row['fusion']:6} {row['param']!s:>5} " + " ".join(f"{row[m]:.3f}" for m in METRICS))
+        typer.echo(f"\nGrounding: {extra['grounding']}")
+
+
+@app.command()
+def status() -> None:
+    """Zustand: Index, Modelle, Modus."""
+    engine = _engine()
+    s = engine.settings
+    typer.echo(f"Daten:      {s.data_dir}")
+    typer.echo(f"Modell:     {s.embed_model}")
+    typer.echo(f"Index:      {engine.store.count_chunks()} Abschnitte, {len(engine.store.files())} Dokumente")
+    typer.echo(f"Modus:      {'offline' if s.offline else 'Ollama ' + s.ollama_host + ' (' + s.llm_model + ')'}")
+
+
+def main() -> None:
+    disable_telemetry()
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

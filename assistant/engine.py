@@ -1,0 +1,40 @@
+"""One object that holds the loaded pieces (index, retriever, answerer), built once per process.
+
+The CLI builds it per command; the UI keeps one in `st.cache_resource`.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from .config import Settings, disable_telemetry, get_settings
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None):
+        disable_telemetry()
+        self.settings = settings or get_settings()
+
+    @cached_property
+    def store(self):
+        from .store import IndexStore
+
+        return IndexStore(self.settings)
+
+    @cached_property
+    def retriever(self):
+        from .retrieval import HybridRetriever
+
+        return HybridRetriever(self.settings, self.store)
+
+    @cached_property
+    def answerer(self):
+        from .answer import Answerer
+
+        return Answerer(self.settings, self.retriever)
+
+    @cached_property
+    def ingestor(self):
+        from .ingest import Ingestor
+
+        return Ingestor(self.settings, self.store)

@@ -1,0 +1,229 @@
+"""Hybrid retrieval: dense (sentence-transformers in Chroma) and lexical (BM25 with German analysis), fused.
+
+Two fusions are implemented, reciprocal rank fusion and a convex combination of normalised scores; which one
+is the default (and its weight) is decided by `assistant eval retrieval --tune` on the eval questions, not by habit.
+Every candidate gets both scores exactly: BM25 scores the whole corpus cheaply, and the dense score of a
+lexical-only candidate is computed from its stored vector.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from .chunking import index_text
+from .config import Settings
+from .models import Chunk, Hit
+from .store import IndexStore
+from .text_analysis import analyze
+
+Mode = Literal["hybrid", "bm25", "dense"]
+Fusion = Literal["rrf", "convex"]
+
+
+class Filters(BaseModel):
+    """Metadata filters; a region filter keeps nationwide (DE) and EU material, which applies everywhere."""
+
+    doc_types: list[str] | None = None
+    regions: list[str] | None = None
+
+    def allowed_regions(self) -> set[str] | None:
+        return None if not self.regions else set(self.regions) | {"DE", "EU"}
+
+    def chroma_where(self) -> dict | None:
+        clauses = []
+        if self.doc_types:
+            clauses.append({"doc_type": {"$in": list(self.doc_types)}})
+        regions = self.allowed_regions()
+        if regions:
+            clauses.append({"region": {"$in": sorted(regions)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class IndexNotReady(RuntimeError):
+    """Raised when there is nothing to search, with the command that fixes it."""
+
+
+class _Lexical:
+    """BM25 over all chunks, rebuilt when the index generation changes."""
+
+    def __init__(self, chunks: list[Chunk]):
+        import bm25s
+
+        self.chunks = chunks
+        self.pos = {c.chunk_id: i for i, c in enumerate(chunks)}
+        tokens = [analyze(index_text(c)) for c in chunks]
+        self.token_sets = [set(t) for t in tokens]
+        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self.bm25.index(tokens, show_progress=False)
+        df: dict[str, int] = {}
+        for s in self.token_sets:
+            for tok in s:
+                df[tok] = df.get(tok, 0) + 1
+        n = max(len(chunks), 1)
+        self.idf = {tok: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for tok, d in df.items()}
+        self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
+        self.doc_types = np.array([c.doc_type for c in chunks])
+        self.regions = np.array([c.region for c in chunks])
+
+    def scores(self, q_tokens: list[str]) -> np.ndarray:
+        if not q_tokens or not self.chunks:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(q_tokens), dtype=np.float32)
+
+    def mask(self, filters: Filters | None) -> np.ndarray:
+        keep = np.ones(len(self.chunks), dtype=bool)
+        if filters and filters.doc_types:
+            keep &= np.isin(self.doc_types, filters.doc_types)
+        regions = filters.allowed_regions() if filters else None
+        if regions:
+            keep &= np.isin(self.regions, sorted(regions))
+        return keep
+
+    def coverage(self, q_tokens: list[str], idx: int) -> float:
+        """IDF-weighted share of the question's terms present in a chunk: the grounding signal."""
+        terms = set(q_tokens)
+        if not terms:
+            return 0.0
+        weights = {t: self.idf.get(t, self.max_idf) for t in terms}
+        total = sum(weights.values())
+        found = sum(w for t, w in weights.items() if t in self.token_sets[idx])
+        return found / total if total else 0.0
+
+
+class HybridRetriever:
+    """Search the index; `search` returns chunks, `search_docs` the best chunk per document."""
+
+    def __init__(self, settings: Settings, store: IndexStore | None = None, embedder=None):
+        self.settings = settings
+        self.store = store or IndexStore(settings)
+        self._embedder = embedder
+        self._lexical: _Lexical | None = None
+        self._generation = -1
+        self._lock = threading.Lock()
+        self._reranker = None
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embeddings import get_embedder
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    def lexical(self) -> _Lexical:
+        with self._lock:
+            generation = self.store.generation()
+            if self._lexical is None or generation != self._generation:
+                self._lexical = _Lexical(self.store.all_chunks())
+                self._generation = generation
+            return self._lexical
+
+    def check_ready(self) -> None:
+        if self.store.count_chunks() == 0:
+            raise IndexNotReady("Der Index ist leer. Bitte zuerst `assistant ingest` ausführen.")
+        stored = self.store.get_meta("embed_model")
+        if stored and stored != self.settings.embed_model:
+            raise IndexNotReady(
+                f"Der Index wurde mit dem Modell '{stored}' gebaut, eingestellt ist '{self.settings.embed_model}'. "
+                "Bitte `assistant ingest` ausführen, um neu zu indexieren."
+            )
+
+    def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None,
+               fusion: Fusion | None = None, alpha: float | None = None) -> list[Hit]:
+        self.check_ready()
+        lex = self.lexical()
+        q_tokens = analyze(query)
+        mask = lex.mask(filters)
+        n_cand = max(self.settings.candidates, k)
+
+        bm25 = lex.scores(q_tokens)
+        bm25_masked = np.where(mask, bm25, -1.0)
+        lex_top = [int(i) for i in np.argsort(-bm25_masked)[:n_cand] if mask[i] and bm25[i] > 0]
+
+        dense_scores: dict[int, float] = {}
+        if mode != "bm25":
+            q_vec = self.embedder.encode_one(query)
+            for cid, sim in self.store.query_vectors(q_vec, n_cand, (filters or Filters()).chroma_where()):
+                if cid in lex.pos:
+                    dense_scores[lex.pos[cid]] = sim
+            if mode == "hybrid":
+                missing = [lex.chunks[i].chunk_id for i in lex_top if i not in dense_scores]
+                dense_scores.update(self._exact_dense(q_vec, missing, lex))
+
+        if mode == "bm25":
+            ranked = [(i, float(bm25[i])) for i in lex_top]
+        elif mode == "dense":
+            ranked = sorted(dense_scores.items(), key=lambda kv: -kv[1])
+        else:
+            ranked = self._fuse(lex_top, dense_scores, bm25, fusion or self.settings.fusion,
+                                self.settings.fusion_alpha if alpha is None else alpha)
+        hits = [
+            Hit(chunk=lex.chunks[i], score=score, dense=dense_scores.get(i), lexical=float(bm25[i]),
+                coverage=lex.coverage(q_tokens, i))
+            for i, score in ranked[: max(k * 4, k)]
+        ]
+        hits = self._rerank(query, hits)
+        return hits[:k]
+
+    def search_docs(self, query: str, k: int = 5, **kwargs) -> list[Hit]:
+        """Best chunk per document, for document-level ranking (eval, source lists)."""
+        hits = self.search(query, k=k * 6, **kwargs)
+        best: dict[str, Hit] = {}
+        for hit in hits:
+            best.setdefault(hit.chunk.doc_id, hit)
+        return list(best.values())[:k]
+
+    def _exact_dense(self, q_vec: np.ndarray, chunk_ids: list[str], lex: _Lexical) -> dict[int, float]:
+        if not chunk_ids:
+            return {}
+        got = self.store.collection.get(ids=chunk_ids, include=["embeddings"])
+        out = {}
+        for cid, emb in zip(got["ids"], got["embeddings"]):
+            out[lex.pos[cid]] = float(np.dot(q_vec, np.asarray(emb, dtype=np.float32)))
+        return out
+
+    def _fuse(self, lex_top: list[int], dense: dict[int, float], bm25: np.ndarray, fusion: Fusion,
+              alpha: float) -> list[tuple[int, float]]:
+        candidates = list(dict.fromkeys(lex_top + list(dense)))
+        if not candidates:
+            return []
+        if fusion == "rrf":
+            k = self.settings.rrf_k
+            lex_rank = {i: r for r, i in enumerate(sorted(candidates, key=lambda i: -bm25[i]))}
+            dense_rank = {i: r for r, i in enumerate(sorted(candidates, key=lambda i: -dense.get(i, -1.0)))}
+            scored = [
+                (i, (1.0 / (k + lex_rank[i] + 1) if bm25[i] > 0 else 0.0) + 1.0 / (k + dense_rank[i] + 1))
+                for i in candidates
+            ]
+        else:
+            d = np.array([dense.get(i, 0.0) for i in candidates], dtype=np.float32)
+            b = np.array([bm25[i] for i in candidates], dtype=np.float32)
+            scored = list(zip(candidates, (alpha * _minmax(d) + (1 - alpha) * _minmax(b)).tolist()))
+        return sorted(scored, key=lambda kv: -kv[1])
+
+    def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """Cross-encoder hook: used only when a local model is configured (none ships offline today)."""
+        if not self.settings.reranker_model or not hits:
+            return hits
+        if self._reranker is None:
+            from sentence_transformers import CrossEncoder
+
+            self._reranker = CrossEncoder(self.settings.reranker_model, device="cpu")
+        scores = self._reranker.predict([(query, index_text(h.chunk)) for h in hits])
+        order = np.argsort(-np.asarray(scores))
+        return [hits[i].model_copy(update={"score": float(scores[i])}) for i in order]
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    if values.size == 0:
+        return values
+    lo, hi = float(values.min()), float(values.max())
+    if hi - lo < 1e-9:
+        return np.ones_like(values) if hi > 0 else np.zeros_like(values)
+    return (values - lo) / (hi - lo)

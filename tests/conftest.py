@@ -1,0 +1,141 @@
+"""Shared fixtures: a real Chroma index in a temp dir, the real embedding model, real PDFs made here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.config import Settings, disable_telemetry  # noqa: E402
+
+disable_telemetry()
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+GUIDE = """---
+id: t_strategie
+title: KI-Strategie als Führungsaufgabe
+type: guidance
+tags: [strategie]
+region: DE
+as_of: 2026-11-21
+source_urls: [https://example.org/strategie]
+---
+# KI-Strategie als Führungsaufgabe
+
+## Warum Chefsache
+Die Geschäftsführung legt Richtung, Fokus und Rahmen der KI-Strategie fest. Die IT-Abteilung verantwortet
+Sicherheit, Stabilität und Integration, aber nicht die Auswahl der Geschäftsprobleme.
+
+## Fokus
+Zwei bis drei Bereiche mit dem größten Hebel werden ausgewählt, statt überall ein bisschen KI einzuführen.
+"""
+
+FUNDING = """---
+id: t_foerderung_sachsen
+title: Digitalisierungszuschuss Sachsen (Testprogramm)
+type: funding
+region: SN
+as_of: 2025-01-01
+source_urls: [https://example.org/sachsen]
+---
+# Digitalisierungszuschuss Sachsen
+
+## Was wird gefördert
+Zuschüsse für Beratung zur Digitalisierung und für Software in kleinen Unternehmen in Sachsen.
+Gefördert werden externe Beratungsleistungen und Schulungen der Beschäftigten.
+"""
+
+DATENSCHUTZ = """---
+id: t_datenschutz
+title: Datenschutz bei KI
+type: guidance
+region: DE
+---
+# Datenschutz bei KI
+
+## Folgenabschätzung
+Bei Gesundheitsdaten ist eine Datenschutz-Folgenabschätzung nach Artikel 35 DSGVO in der Regel Pflicht.
+Auftragsverarbeitungsverträge regeln die Nutzung externer Cloud-Dienste.
+"""
+
+
+def make_pdf(path: Path, pages: list[str], title: str = "Testdokument") -> Path:
+    """A real PDF with a text layer, one string per page."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    c.setTitle(title)
+    for text in pages:
+        y = 800
+        for line in text.split("\n"):
+            c.drawString(50, y, line)
+            y -= 16
+        c.showPage()
+    c.save()
+    return path
+
+
+def make_image_pdf(path: Path) -> Path:
+    """A PDF with only graphics (like a scan): no text layer."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for i in range(20):
+        c.rect(50 + i * 10, 400, 8, 100 + i * 5, fill=1)
+    c.showPage()
+    c.save()
+    return path
+
+
+def make_encrypted_pdf(path: Path, source: Path) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(str(source)))
+    writer.encrypt(user_password="geheim", owner_password="geheim")
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def make_broken_pdf(path: Path, source: Path) -> Path:
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 3] + b"\x00garbage" * 10)
+    return path
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    kb = tmp_path / "knowledge_base"
+    (kb / "guidance").mkdir(parents=True)
+    (kb / "funding").mkdir()
+    (kb / "guidance" / "strategie.md").write_text(GUIDE, encoding="utf-8")
+    (kb / "guidance" / "datenschutz.md").write_text(DATENSCHUTZ, encoding="utf-8")
+    (kb / "funding" / "sachsen.md").write_text(FUNDING, encoding="utf-8")
+    make_pdf(kb / "handbuch.pdf", [
+        "Handbuch Pilotprojekt\nEin Pilotprojekt dauert acht bis zwölf Wochen und hat klare Erfolgskriterien.",
+        "Seite zwei\nVorausschauende Wartung nutzt Sensordaten von Maschinen, um Ausfälle zu vermeiden.",
+    ], title="Handbuch Pilot")
+    return kb
+
+
+@pytest.fixture
+def settings(tmp_path: Path, kb_dir: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", kb_dir=kb_dir)
+
+
+@pytest.fixture
+def engine(settings: Settings):
+    from assistant.engine import Engine
+
+    return Engine(settings)
+
+
+@pytest.fixture
+def ingested(engine):
+    report = engine.ingestor.run()
+    assert report.ok, report.failed
+    return engine

@@ -1,0 +1,86 @@
+"""Hybrid retrieval and extractive answers on a real index."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant.contracts import errors
+from assistant.retrieval import Filters, IndexNotReady
+
+
+def test_hybrid_finds_the_right_document(ingested):
+    hits = ingested.retriever.search_docs("Wer verantwortet die KI-Strategie, die Geschäftsführung?", k=3)
+    assert hits[0].chunk.doc_id == "t_strategie"
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
+def test_every_leg_ranks_pdf_page(ingested, mode):
+    hits = ingested.retriever.search_docs("Sensordaten Maschinen Ausfälle vermeiden", k=2, mode=mode)
+    assert hits[0].chunk.source == "knowledge_base/handbuch.pdf" and hits[0].chunk.page == 2
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "convex"])
+def test_both_fusions_work(ingested, fusion):
+    hits = ingested.retriever.search_docs("Datenschutz-Folgenabschätzung Gesundheitsdaten", k=2, fusion=fusion)
+    assert hits[0].chunk.doc_id == "t_datenschutz"
+
+
+def test_filters_by_type_and_region(ingested):
+    only_funding = ingested.retriever.search("Beratung Digitalisierung", k=5, filters=Filters(doc_types=["funding"]))
+    assert only_funding and {h.chunk.doc_type for h in only_funding} == {"funding"}
+    bavaria = ingested.retriever.search("Zuschuss Beratung Digitalisierung", k=10, filters=Filters(regions=["BY"]))
+    assert "t_foerderung_sachsen" not in {h.chunk.doc_id for h in bavaria}
+    saxony = ingested.retriever.search("Zuschuss Beratung Digitalisierung", k=10, filters=Filters(regions=["SN"]))
+    assert "t_foerderung_sachsen" in {h.chunk.doc_id for h in saxony}
+
+
+def test_umlaut_free_query_still_matches(ingested):
+    hits = ingested.retriever.search_docs("Foerderung Beratung Sachsen", k=1, mode="bm25")
+    assert hits[0].chunk.doc_id == "t_foerderung_sachsen"
+
+
+def test_empty_index_says_what_to_do(engine):
+    with pytest.raises(IndexNotReady, match="assistant ingest"):
+        engine.retriever.search("irgendwas")
+
+
+def test_grounded_answer_cites_its_sources(ingested):
+    answer = ingested.answerer.ask("Welche Förderung gibt es für Beratung zur Digitalisierung in Sachsen?")
+    assert answer.grounded
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert cited == set(range(1, len(answer.sources) + 1))
+    assert answer.sources[0].id == "t_foerderung_sachsen"
+    assert "Zuschüsse für Beratung" in answer.answer
+    assert errors("ask", json.loads(answer.model_dump_json())) == []
+
+
+def test_pdf_answer_carries_page(ingested):
+    answer = ingested.answerer.ask("Wie lange dauert ein Pilotprojekt?")
+    assert answer.grounded and answer.sources[0].page == 1
+    assert "acht bis zwölf Wochen" in answer.answer
+
+
+def test_unrelated_question_is_not_grounded(ingested):
+    answer = ingested.answerer.ask("Wann spielt der FC Bayern gegen Dortmund?")
+    assert not answer.grounded and answer.sources == []
+    assert "nichts" in answer.answer
+    assert errors("ask", json.loads(answer.model_dump_json())) == []
+
+
+def test_cli_ask_json_matches_contract(ingested, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant import cli, config
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(ingested.settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_KB_DIR", str(ingested.settings.kb_dir))
+    config.reset_settings()
+    result = CliRunner().invoke(cli.app, ["ask", "Was verantwortet die IT-Abteilung?", "--json", "--k", "3"])
+    config.reset_settings()
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert errors("ask", data) == []
+    assert data["grounded"] and data["sources"][0]["source"] == "knowledge_base/guidance/strategie.md"
