@@ -23,6 +23,7 @@ NOTHING_FOUND = {
     "en": "The knowledge base holds nothing reliable on this. Rather than guess, please ask a specialist body "
           "(e.g. the chamber, a Mittelstand-Digital centre or a funding advisor).",
 }
+REFERENCE_SECTIONS = {"Quellen", "Sources"}
 INTRO = {"de": "Laut Wissensbasis:", "en": "According to the knowledge base (sources in German):"}
 
 
@@ -62,14 +63,18 @@ class Answerer:
         return self.extract(question, hits, lang)
 
     def extract(self, question: str, hits: list[Hit], lang: str, max_sentences: int = 4) -> Answer:
-        q_tokens = set(analyze(question))
         lex = self.retriever.lexical()
-        weights = {t: lex.idf.get(t, lex.max_idf) for t in q_tokens}
+        q_tokens = set(lex.query_tokens(question)[1])
+        weights = lex.term_weights(q_tokens)
         total = sum(weights.values()) or 1.0
         top_score = max(h.score for h in hits) or 1.0
         candidates: list[tuple[float, int, int, str]] = []
         for rank, hit in enumerate(hits):
+            if (hit.chunk.section or "").split(" › ")[0] in REFERENCE_SECTIONS:
+                continue
             for pos, sent in enumerate(sentences(hit.chunk.text)):
+                if "http" in sent:
+                    continue
                 toks = set(analyze(sent))
                 overlap = sum(w for t, w in weights.items() if t in toks) / total
                 if overlap <= 0:
@@ -95,8 +100,49 @@ class Answerer:
             numbers.setdefault(rank, len(numbers) + 1)
             lines.append(f"{sent} [{numbers[rank]}]")
         sources = [to_source(hits[rank]) for rank in numbers]
+        lines += self.status_lines({rank: n for rank, n in numbers.items()}, hits, lang)
         text = INTRO[lang] + "\n\n" + "\n".join(f"- {line}" for line in lines)
         return Answer(question=question, answer=text, grounded=True, sources=sources)
+
+
+    def status_lines(self, numbers: dict[int, int], hits: list[Hit], lang: str) -> list[str]:
+        """Cited funding pages get their status from the structured data, so an ended programme is never
+        read as open just because the chosen sentences happen not to say so."""
+        try:
+            from .funding import load_programmes
+
+            programmes = {p.id: p for p in load_programmes(self.settings.kb_dir.resolve())}
+        except (OSError, ValueError):
+            return []
+        lines, seen = [], set()
+        for rank, n in sorted(numbers.items(), key=lambda kv: kv[1]):
+            prog = programmes.get(hits[rank].chunk.doc_id)
+            if prog is None or prog.id in seen:
+                continue
+            seen.add(prog.id)
+            lines.append(status_sentence(prog, programmes, lang) + f" [{n}]")
+        return lines
+
+
+def status_sentence(prog, programmes: dict, lang: str) -> str:
+    de = lang == "de"
+    if prog.status == "ended":
+        when = (prog.ended_on or prog.status_as_of).isoformat()
+        succ = ", ".join(programmes[s].name for s in prog.successor_ids if s in programmes)
+        text = (f"Status von {prog.name}: beendet (Antragsphase endete {when})" if de else
+                f"Status of {prog.name}: ended (applications closed {when})")
+        if succ:
+            text += f"; Nachfolger: {succ}" if de else f"; successor: {succ}"
+        return text + "."
+    if prog.status == "unknown":
+        return (f"Status von {prog.name}: unklar (letzter Beleg {prog.status_as_of.isoformat()}) – vor einem Antrag "
+                "bei der Förderstelle prüfen." if de else
+                f"Status of {prog.name}: unclear (last evidence {prog.status_as_of.isoformat()}) – check with the "
+                "funder before applying.")
+    return (f"Status von {prog.name}: antragsoffen laut Beleg vom {prog.status_as_of.isoformat()}; Antrag vor "
+            "Vorhabenbeginn stellen." if de else
+            f"Status of {prog.name}: open per evidence of {prog.status_as_of.isoformat()}; apply before the "
+            "project starts.")
 
 
 def _similar(a: str, b: str) -> bool:

@@ -126,6 +126,114 @@ def eval_retrieval(
 
 
 @app.command()
+def funding(
+    state: Optional[str] = typer.Option(None, "--state", help="Bundesland-Kürzel, z. B. SN."),
+    employees: Optional[int] = typer.Option(None, "--employees", min=1, help="Anzahl Beschäftigte."),
+    turnover: Optional[float] = typer.Option(None, "--turnover", min=0, help="Jahresumsatz in Euro."),
+    topic: Optional[list[str]] = typer.Option(None, "--topic",
+                                              help="consulting, investment, training, rnd, loan (mehrfach möglich)."),
+    include_ended: bool = typer.Option(False, "--all", help="Auch beendete Programme zeigen (mit Enddatum)."),
+    as_json: bool = typer.Option(False, "--json", help="Ausgabe als JSON (funding.schema.json)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Stichtag für Fristen (YYYY-MM-DD, Standard: heute)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="de oder en."),
+) -> None:
+    """Passende Förderprogramme finden (nie beendete, außer mit --all)."""
+    import datetime as dt
+
+    from .config import get_settings
+    from .funding import FundingQuery, find_funding, load_programmes
+    from .intake import STATE_NAMES
+
+    settings = get_settings()
+    if state is not None and state.upper() not in STATE_NAMES:
+        _fail(f"Unbekanntes Bundesland '{state}'. Erlaubt: {', '.join(STATE_NAMES)}", 2)
+    bad = [t for t in topic or [] if t not in {"consulting", "investment", "training", "rnd", "loan"}]
+    if bad:
+        _fail(f"Unbekanntes Thema {bad}. Erlaubt: consulting, investment, training, rnd, loan", 2)
+    try:
+        today = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        _fail(f"Datum '{date}' ist kein gültiges Datum (YYYY-MM-DD).", 2)
+    query = FundingQuery(state=state.upper() if state else None, employees=employees, turnover_eur=turnover,
+                         topics=topic or [], include_ended=include_ended, today=today, lang=lang or settings.lang)
+    matches = find_funding(load_programmes(settings.kb_dir.resolve()), query)
+    if as_json:
+        _print_json([m.model_dump(mode="json") for m in matches])
+        return
+    if not matches:
+        typer.echo("Keine passenden Programme gefunden.")
+    for m in matches:
+        typer.echo(f"[{m.status}] {m.name} ({m.funder})\n    {m.why}\n    {m.source_url}")
+
+
+@app.command()
+def consult(
+    intake_file: Path = typer.Option(..., "--intake", help="Ausgefüllter Fragebogen (JSON)."),
+    as_json: bool = typer.Option(False, "--json", help="Ausgabe als JSON (consult.schema.json)."),
+    as_markdown: bool = typer.Option(False, "--markdown", help="Ausgabe als einseitiges Briefing (Markdown)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Beratungsdatum (YYYY-MM-DD, Standard: heute)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="de oder en."),
+    explain: bool = typer.Option(False, "--explain", help="Punktezerlegung der Use-Case-Auswahl zeigen."),
+) -> None:
+    """Beratung: Fragebogen → 1–2 Use Cases, Mandat, nächste Schritte, Förderung."""
+    import datetime as dt
+
+    from .intake import IntakeError, load_intake
+    from .report import to_markdown
+
+    if lang not in (None, "de", "en"):
+        _fail("--lang muss de oder en sein.", 2)
+    try:
+        when = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        _fail(f"Datum '{date}' ist kein gültiges Datum (YYYY-MM-DD).", 2)
+    try:
+        intake = load_intake(intake_file, lang=lang or "de")
+    except IntakeError as exc:
+        typer.echo(f"Fehler im Fragebogen {intake_file}:", err=True)
+        for fe in exc.field_errors:
+            typer.echo(f"  - {fe.field}: {fe.message}", err=True)
+        raise typer.Exit(2)
+    result = _engine().consultant.consult(intake, date=when, lang=lang)
+    if as_json:
+        _print_json(result.contract_json(explain=explain))
+        return
+    typer.echo(to_markdown(result))
+    if explain:
+        for uc in result.use_cases:
+            typer.echo(f"\n{uc.id}: " + json.dumps(uc.breakdown.model_dump(), ensure_ascii=False))
+
+
+@app.command()
+def intake(
+    blank: bool = typer.Option(False, "--blank", help="Leeren Fragebogen ausgeben (zum Versand vor der Sprechstunde)."),
+    fmt: str = typer.Option("json", "--format", help="json oder md."),
+    lang: str = typer.Option("de", "--lang", help="de oder en."),
+    check: Optional[Path] = typer.Option(None, "--check", help="Ausgefüllten Fragebogen prüfen."),
+) -> None:
+    """Fragebogen exportieren (--blank) oder prüfen (--check)."""
+    from .intake import IntakeError, blank_intake_json, blank_intake_markdown, load_intake
+
+    if check is not None:
+        try:
+            load_intake(check, lang=lang)
+        except IntakeError as exc:
+            for fe in exc.field_errors:
+                typer.echo(f"  - {fe.field}: {fe.message}", err=True)
+            raise typer.Exit(2)
+        typer.echo("Fragebogen ist gültig." if lang == "de" else "Questionnaire is valid.")
+        return
+    if not blank:
+        _fail("Bitte --blank oder --check DATEI angeben.", 2)
+    if fmt == "json":
+        _print_json(blank_intake_json(lang))
+    elif fmt in {"md", "markdown"}:
+        typer.echo(blank_intake_markdown(lang))
+    else:
+        _fail("--format muss json oder md sein.", 2)
+
+
+@app.command()
 def status() -> None:
     """Zustand: Index, Modelle, Modus."""
     engine = _engine()

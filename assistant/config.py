@@ -70,11 +70,11 @@ class Settings(BaseSettings):
         default="convex",
         description="How dense and lexical rankings are fused; tuned on evals/retrieval_questions.yaml.",
     )
-    fusion_alpha: float = Field(default=0.3, ge=0, le=1, description="Weight of the dense leg in convex fusion.")
+    fusion_alpha: float = Field(default=0.1, ge=0, le=1, description="Weight of the dense leg in convex fusion.")
     rrf_k: int = Field(default=60, ge=1, description="Rank constant of reciprocal rank fusion.")
     candidates: int = Field(default=50, ge=5, description="Candidates each leg contributes before fusion.")
     ground_min_coverage: float = Field(
-        default=0.5, ge=0, le=1,
+        default=0.15, ge=0, le=1,
         description="Minimum share (IDF-weighted) of the question's terms found in the best passage for an "
         "answer to count as grounded; calibrated on the unanswerable eval questions.",
     )

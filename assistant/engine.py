@@ -38,3 +38,18 @@ class Engine:
         from .ingest import Ingestor
 
         return Ingestor(self.settings, self.store)
+
+    @cached_property
+    def writer(self):
+        """The Ollama writer when a server answers with the configured model, else None (offline)."""
+        if self.settings.offline:
+            return None
+        from .writing import OllamaRefiner
+
+        return OllamaRefiner.connect(self.settings)
+
+    @cached_property
+    def consultant(self):
+        from .consult import Consultant
+
+        return Consultant(self.settings, self.retriever, self.writer)

@@ -139,3 +139,15 @@ def ingested(engine):
     report = engine.ingestor.run()
     assert report.ok, report.failed
     return engine
+
+
+@pytest.fixture(scope="session")
+def real_engine(tmp_path_factory):
+    """The shipped knowledge base, ingested once per test session into a temp dir."""
+    from assistant.engine import Engine
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("real_kb"), kb_dir=PROJECT_ROOT / "knowledge_base")
+    eng = Engine(settings)
+    report = eng.ingestor.run()
+    assert report.ok, report.failed
+    return eng

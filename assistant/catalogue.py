@@ -1,0 +1,121 @@
+"""The use-case catalogue (knowledge_base/use_cases/*.yaml) as validated, typed entries."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Industry = Literal["handwerk", "produktion", "handel", "dienstleistung", "logistik", "gesundheit", "bau", "it",
+                   "gastgewerbe", "landwirtschaft", "sonstige"]
+Goal = Literal["revenue", "margin", "efficiency", "quality", "speed", "customer_experience",
+               "employer_attractiveness", "risk_reduction", "new_business_model"]
+DataSource = Literal["erp", "crm", "email", "office_files", "paper", "documents", "photos", "machine_sensors",
+                     "webshop", "accounting", "scheduling", "phone"]
+
+
+class Kpi(BaseModel):
+    name: str
+    baseline: str | None = None
+    target: str
+
+
+class Risk(BaseModel):
+    kind: Literal["gdpr", "ai_act", "bias", "acceptance", "security", "quality"]
+    text: str
+
+
+class Pilot(BaseModel):
+    scope: str
+    weeks: int = Field(ge=1, le=52)
+    success_criteria: list[str] = Field(min_length=1)
+
+
+class Tool(BaseModel):
+    name: str
+    kind: Literal["open_source", "commercial", "service"]
+    note: str | None = None
+
+
+class SourceNote(BaseModel):
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _well_formed(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ValueError(f"URL muss mit http:// oder https:// beginnen: {url}")
+        return url
+
+
+class UseCase(BaseModel):
+    """One catalogue entry; `source` is filled in by the loader (path inside the knowledge base)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["use_case"]
+    id: str = Field(pattern=r"^uc_[a-z0-9_]+$")
+    title: str
+    industries: list[Industry] = Field(min_length=1)
+    processes: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(min_length=3)
+    goals: list[Goal] = Field(min_length=1)
+    problem: str
+    solution: str
+    data_sources: list[DataSource] = Field(min_length=1)
+    min_it_maturity: int = Field(ge=1, le=5)
+    effort: Literal["S", "M", "L"]
+    cost_band_eur: tuple[int, int]
+    kpis: list[Kpi] = Field(min_length=1)
+    risks: list[Risk] = Field(min_length=1)
+    ai_act_class: Literal["minimal", "limited", "high", "prohibited"]
+    personal_data: bool
+    health_data: bool
+    hr_use: bool
+    pilot: Pilot
+    tools: list[Tool] = Field(min_length=1)
+    sources: list[SourceNote] = Field(min_length=1)
+    source: str = ""
+
+    @field_validator("cost_band_eur")
+    @classmethod
+    def _ordered(cls, band: tuple[int, int]) -> tuple[int, int]:
+        if band[0] > band[1] or band[0] < 0:
+            raise ValueError("cost_band_eur muss [von, bis] mit von <= bis sein")
+        return band
+
+    def match_text(self) -> str:
+        """What the matcher compares with a firm's pain points."""
+        return " ".join([self.title, *self.processes, *self.keywords, self.problem])
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+def load_use_case_file(path: Path, kb_dir: Path) -> UseCase:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        case = UseCase(**data, source=f"{kb_dir.name}/{path.relative_to(kb_dir).as_posix()}")
+    except Exception as exc:
+        raise CatalogueError(f"{path.name}: {exc}") from exc
+    if case.id != path.stem:
+        raise CatalogueError(f"{path.name}: id '{case.id}' passt nicht zum Dateinamen")
+    return case
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(kb_dir: Path) -> tuple[UseCase, ...]:
+    """All use cases, sorted by id; cached per knowledge-base folder."""
+    folder = kb_dir / "use_cases"
+    cases = [load_use_case_file(p, kb_dir) for p in sorted(folder.glob("*.yaml"))]
+    ids = [c.id for c in cases]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise CatalogueError(f"Doppelte Use-Case-IDs: {sorted(dupes)}")
+    return tuple(cases)

@@ -1,0 +1,39 @@
+"""Retrieval quality and the ask contract on the shipped knowledge base (real model, real index)."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.contracts import errors
+from assistant.evaluation import compare, load_questions
+
+
+def test_hybrid_meets_the_bar_and_beats_each_leg(real_engine):
+    table = compare(real_engine.retriever, load_questions())
+    hybrid, bm25, dense = table["hybrid"], table["bm25"], table["dense"]
+    assert hybrid["recall@5"] >= 0.90
+    for leg in (bm25, dense):
+        assert hybrid["recall@5"] >= leg["recall@5"]
+        assert hybrid["mrr@10"] >= leg["mrr@10"]
+
+
+def test_done_question_is_grounded_with_file_and_section(real_engine):
+    answer = real_engine.answerer.ask("Welche Förderung gibt es für Beratung zur Digitalisierung?")
+    data = json.loads(answer.model_dump_json())
+    assert errors("ask", data) == []
+    assert answer.grounded and answer.sources
+    for src in answer.sources:
+        assert src.source.startswith("knowledge_base/") and (src.page or src.section)
+    assert any(s.source.startswith("knowledge_base/funding/") for s in answer.sources)
+
+
+def test_ended_programme_question_finds_its_page(real_engine):
+    answer = real_engine.answerer.ask("Kann ich go-digital noch beantragen?")
+    assert answer.grounded
+    assert answer.sources[0].id == "bund_go_digital"
+    assert "beendet" in answer.answer.lower() or "nicht fortgeführt" in answer.answer.lower()
+
+
+def test_off_topic_question_is_refused(real_engine):
+    answer = real_engine.answerer.ask("Hast du ein gutes Rezept für Apfelkuchen?")
+    assert not answer.grounded and answer.sources == []
