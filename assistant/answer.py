@@ -24,13 +24,15 @@ NOTHING_FOUND = {
           "(e.g. the chamber, a Mittelstand-Digital centre or a funding advisor).",
 }
 REFERENCE_SECTIONS = {"Quellen", "Sources"}
+MIN_SHARE_OF_TOP = 0.5
+_ENDINGS = set(".!?)“\"")
 INTRO = {"de": "Laut Wissensbasis:", "en": "According to the knowledge base (sources in German):"}
 
 
 def sentences(text: str) -> list[str]:
     clean = _MD_NOISE.sub("", text)
     parts = [p.strip(" |") for p in _SENT_SPLIT.split(clean)]
-    return [p for p in parts if 40 <= len(p) <= 450 and not p.endswith(":")]
+    return [p for p in parts if 40 <= len(p) <= 450 and p[-1] in _ENDINGS]
 
 
 def excerpt(text: str, limit: int = 300) -> str:
@@ -57,10 +59,46 @@ class Answerer:
     def ask(self, question: str, k: int = 5, filters: Filters | None = None, lang: str | None = None) -> Answer:
         lang = lang or self.settings.lang
         question = question.strip()
-        hits = self.retriever.search(question, k=max(k, 1), filters=filters) if question else []
+        filters = self.scope(question, filters)
+        hits = self.retriever.search(question, k=max(k, 1) * 2, filters=filters) if question else []
+        hits = self.prefer_current(hits, question)[: max(k, 1)]
         if not self.is_grounded(hits):
             return Answer(question=question, answer=NOTHING_FOUND[lang], grounded=False, sources=[])
         return self.extract(question, hits, lang)
+
+    def scope(self, question: str, filters: Filters | None) -> Filters | None:
+        """A question that names one state ("… in Sachsen?") is answered from that state's and nationwide
+        material only; an explicit filter wins."""
+        from .states import detect_state
+
+        state = detect_state(question)
+        if state is None or (filters and filters.regions):
+            return filters
+        return (filters or Filters()).model_copy(update={"regions": [state]})
+
+    def prefer_current(self, hits: list[Hit], question: str) -> list[Hit]:
+        """Ended programmes sink below current ones unless the question names them: users ask what they can
+        apply for, and an ended page matching a few more words should not lead the answer."""
+        try:
+            from .funding import load_programmes
+
+            ended = {p.id: p for p in load_programmes(self.settings.kb_dir.resolve()) if p.status == "ended"}
+        except (OSError, ValueError):
+            return hits
+        from .text_analysis import fold
+
+        q = fold(question)
+
+        def named(doc_id: str) -> bool:
+            words = [w for w in fold(ended[doc_id].name).replace("„", " ").replace("“", " ").split() if len(w) > 4]
+            return any(w in q for w in words[:3])
+
+        def key(item: tuple[int, Hit]) -> float:
+            rank, hit = item
+            penalty = 0.7 if hit.chunk.doc_id in ended and not named(hit.chunk.doc_id) else 1.0
+            return -(hit.score * penalty)
+
+        return [h for _, h in sorted(enumerate(hits), key=key)]
 
     def extract(self, question: str, hits: list[Hit], lang: str, max_sentences: int = 4) -> Answer:
         lex = self.retriever.lexical()
@@ -71,6 +109,8 @@ class Answerer:
         candidates: list[tuple[float, int, int, str]] = []
         for rank, hit in enumerate(hits):
             if (hit.chunk.section or "").split(" › ")[0] in REFERENCE_SECTIONS:
+                continue
+            if rank > 0 and hit.score < MIN_SHARE_OF_TOP * top_score:
                 continue
             for pos, sent in enumerate(sentences(hit.chunk.text)):
                 if "http" in sent:

@@ -20,6 +20,7 @@ from .store import IndexStore
 Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
 Progress = Callable[[int, int, str], None]
 IGNORED_NAMES = {"README.md", "FORMAT.md"}
+PIPELINE_VERSION = 2  # bump when loading or chunking changes what a file turns into
 
 
 class FileResult(BaseModel):
@@ -98,6 +99,11 @@ class Ingestor:
         self._embedder = None
 
     @property
+    def pipeline_key(self) -> str:
+        """Part of each file's fingerprint: a new loader/chunker version or chunk size re-ingests everything."""
+        return f"p{PIPELINE_VERSION}-{self.settings.chunk_size}-{self.settings.chunk_overlap}"
+
+    @property
     def embedder(self):
         """Loaded only when something must be embedded: a re-ingest of an unchanged corpus stays fast."""
         if self._embedder is None:
@@ -140,7 +146,7 @@ class Ingestor:
 
     def _ingest_file(self, path: Path, source: str, manifest: dict) -> FileResult:
         try:
-            sha = file_hash(path)
+            sha = f"{file_hash(path)}:{self.pipeline_key}"
         except OSError as exc:
             return FileResult(source=source, status="failed", error=f"{path.name}: nicht lesbar ({exc.strerror}).")
         old = manifest.get(source)

@@ -156,6 +156,13 @@ def load_use_case(path: Path, source: str) -> Document | None:
     for key, label in _USE_CASE_SECTIONS:
         if data.get(key):
             sections.append(Section(text=f"{label}: {_flatten(data[key])}", section=label))
+    band = data.get("cost_band_eur")
+    if data.get("effort") and isinstance(band, list) and len(band) == 2:
+        sections.append(Section(
+            text=f"Aufwand und Kosten: Aufwand {data['effort']} (S/M/L); grobe Kosten {band[0]:,}–{band[1]:,} € für "
+                 f"Pilot und erstes Jahr (Schätzung, kein Angebot); mindestens IT-Reife "
+                 f"{data.get('min_it_maturity', '?')} von 5.".replace(",", "."),
+            section="Aufwand und Kosten"))
     return Document(
         doc_id=str(data["id"]), title=str(data["title"]), doc_type="use_case", source=source,
         source_urls=[s["url"] for s in data.get("sources") or [] if isinstance(s, dict) and s.get("url")],
