@@ -67,7 +67,8 @@ class _Lexical:
         tokens = [toks + self.compound_parts(toks) for toks in tokens]
         self.token_sets = [set(t) for t in tokens]
         self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        self.bm25.index(tokens, show_progress=False)
+        if chunks:  # bm25s cannot index an empty corpus; search refuses an empty index anyway
+            self.bm25.index(tokens, show_progress=False)
         df: dict[str, int] = {}
         for s in self.token_sets:
             for tok in s:
@@ -152,6 +153,7 @@ class HybridRetriever:
         self._embedder = embedder
         self._lexical: _Lexical | None = None
         self._generation = -1
+        self._ready_generation = -2
         self._lock = threading.Lock()
         self._reranker = None
 
@@ -172,7 +174,7 @@ class HybridRetriever:
             return self._lexical
 
     def check_ready(self) -> None:
-        if self.store.count_chunks() == 0:
+        if not self.lexical().chunks:
             raise IndexNotReady("Der Index ist leer. Bitte zuerst `assistant ingest` ausführen.")
         stored = self.store.get_meta("embed_model")
         if stored and stored != self.settings.embed_model:
@@ -183,8 +185,10 @@ class HybridRetriever:
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None,
                fusion: Fusion | None = None, alpha: float | None = None) -> list[Hit]:
-        self.check_ready()
         lex = self.lexical()
+        if self._ready_generation != self._generation:
+            self.check_ready()
+            self._ready_generation = self._generation
         q_tokens, cov_tokens = lex.query_tokens(query)
         mask = lex.mask(filters)
         n_cand = max(self.settings.candidates, k)

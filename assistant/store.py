@@ -89,11 +89,8 @@ class IndexStore:
 
     def query_vectors(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first."""
-        count = self.collection.count()
-        if count == 0:
-            return []
         result = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(n, count), where=where or None, include=["distances"]
+            query_embeddings=[vector.tolist()], n_results=n, where=where or None, include=["distances"]
         )
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
