@@ -49,14 +49,16 @@ def to_source(hit: Hit) -> SourceRef:
 class Answerer:
     """Builds `Answer`s from the retriever; the Ollama writer plugs in at `compose` (see writing.py)."""
 
-    def __init__(self, settings: Settings, retriever: HybridRetriever):
+    def __init__(self, settings: Settings, retriever: HybridRetriever, llm=None):
         self.settings = settings
         self.retriever = retriever
+        self.llm = llm
 
     def is_grounded(self, hits: list[Hit]) -> bool:
         return bool(hits) and hits[0].coverage >= self.settings.ground_min_coverage
 
-    def ask(self, question: str, k: int = 5, filters: Filters | None = None, lang: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 5, filters: Filters | None = None, lang: str | None = None,
+            context: str | None = None) -> Answer:
         lang = lang or self.settings.lang
         question = question.strip()
         filters = self.scope(question, filters)
@@ -64,7 +66,77 @@ class Answerer:
         hits = self.prefer_current(hits, question)[: max(k, 1)]
         if not self.is_grounded(hits):
             return Answer(question=question, answer=NOTHING_FOUND[lang], grounded=False, sources=[])
-        return self.extract(question, hits, lang)
+        offline = self.extract(question, hits, lang)
+        if self.llm is None:
+            return offline
+        return self.compose(question, hits, lang, context, offline)
+
+    def llm_messages(self, question: str, hits: list[Hit], lang: str, context: str | None) -> list[dict]:
+        from .llm import load_prompt
+
+        sources = "\n\n".join(f"[{n}] {h.chunk.title} ({h.chunk.source}"
+                               + (f", S. {h.chunk.page}" if h.chunk.page else "") + f")\n{h.chunk.text}"
+                               for n, h in enumerate(hits, start=1))
+        context_block = f"\n## Kontext der laufenden Beratung\n{context}\n" if context else ""
+        prompt = load_prompt("ask_answer", language_name="Deutsch" if lang == "de" else "English",
+                             context_block=context_block, sources_block=sources, question=question)
+        return [{"role": "user", "content": prompt}]
+
+    def compose(self, question: str, hits: list[Hit], lang: str, context: str | None, offline: Answer) -> Answer:
+        """The model writes from the same passages; an answer citing no or unknown sources falls back."""
+        from .llm import LLMError
+
+        try:
+            text = self.llm.chat(self.llm_messages(question, hits, lang, context))
+        except LLMError:
+            return offline
+        return self.checked(question, text, hits, lang) or offline
+
+    def checked(self, question: str, text: str, hits: list[Hit], lang: str) -> Answer | None:
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        if not cited or not cited <= set(range(1, len(hits) + 1)):
+            return None
+        order = sorted(cited)
+        renumber = {old: new for new, old in enumerate(order, start=1)}
+        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", text)
+        return Answer(question=question, answer=text.strip(), mode="ollama", grounded=True,
+                      sources=[to_source(hits[n - 1]) for n in order])
+
+    def stream(self, question: str, k: int = 5, filters: Filters | None = None, lang: str | None = None,
+               context: str | None = None):
+        """For the chat UI: (iterator of text pieces, final Answer getter). Offline answers come in one piece."""
+        lang = lang or self.settings.lang
+        filters = self.scope(question, filters)
+        hits = self.prefer_current(self.retriever.search(question, k=k * 2, filters=filters), question)[:k]
+        if not self.is_grounded(hits):
+            answer = Answer(question=question, answer=NOTHING_FOUND[lang], grounded=False, sources=[])
+            return iter([answer.answer]), lambda: answer
+        offline = self.extract(question, hits, lang)
+        if self.llm is None:
+            return iter([offline.answer]), lambda: offline
+        pieces: list[str] = []
+        state = {"answer": offline}
+
+        def generate():
+            from .llm import LLMError
+
+            try:
+                for piece in self.llm.stream(self.llm_messages(question, hits, lang, context)):
+                    pieces.append(piece)
+                    yield piece
+            except LLMError:
+                yield "\n\n" + offline.answer
+                return
+            final = self.checked(question, "".join(pieces), hits, lang)
+            if final is None:
+                yield "\n\n" + ("(Ohne gültige Quellenangaben – hier die Antwort aus der Wissensbasis:)\n"
+                                 if lang == "de" else "(No valid citations – the knowledge-base answer:)\n")
+                yield offline.answer
+            else:
+                state["answer"] = final
+
+        return generate(), lambda: state["answer"]
+
 
     def scope(self, question: str, filters: Filters | None) -> Filters | None:
         """A question that names one state ("… in Sachsen?") is answered from that state's and nationwide

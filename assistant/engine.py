@@ -31,7 +31,16 @@ class Engine:
     def answerer(self):
         from .answer import Answerer
 
-        return Answerer(self.settings, self.retriever)
+        return Answerer(self.settings, self.retriever, self.llm)
+
+    @cached_property
+    def llm(self):
+        """The Ollama client when OLLAMA_HOST is set (its calls fall back to offline text on any failure)."""
+        if self.settings.offline:
+            return None
+        from .llm import OllamaWriter
+
+        return OllamaWriter(self.settings)
 
     @cached_property
     def ingestor(self):
@@ -46,7 +55,7 @@ class Engine:
             return None
         from .writing import OllamaRefiner
 
-        return OllamaRefiner.connect(self.settings)
+        return OllamaRefiner(self.settings, self.llm)
 
     @cached_property
     def consultant(self):

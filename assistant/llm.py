@@ -1,0 +1,275 @@
+"""Optional text writing with a local Ollama model; every failure becomes one of two typed exceptions.
+
+The assistant works offline by default. Only when `OLLAMA_HOST` answers and the configured model is
+installed does an LLM write text, and callers must always be able to fall back to the offline text. So this
+module never lets `httpx`, `ollama` or `json` exceptions escape: connection problems, missing models and
+timeouts become `LLMUnavailable`, replies that cannot be used become `LLMOutputInvalid` (both are
+`LLMError`). Messages are German because they are shown in the UI and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import httpx
+import ollama
+from pydantic import BaseModel, ValidationError
+
+from assistant.config import PROJECT_ROOT, Settings, get_settings
+
+STATUS_TIMEOUT_S = 2.0
+"""A status check must not stall the UI: if Ollama does not answer `/api/tags` in this time, it is down."""
+
+CONNECT_TIMEOUT_S = 5.0
+"""Connecting is cheap even for a busy server; waiting the full answer timeout for it only delays fallback."""
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+
+ChatMessage = Mapping[str, Any]
+"""`{"role": "system" | "user" | "assistant", "content": str}`, as the Ollama chat API takes it."""
+ModelT = TypeVar("ModelT", bound=BaseModel)
+UnavailableReason = Literal["offline", "unreachable", "model_missing", "timeout", "server_error", "bad_response"]
+
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+_PROMPT_NAME = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+class LLMError(Exception):
+    """Anything that stops the LLM from delivering usable text; callers fall back to the offline text."""
+
+
+class LLMUnavailable(LLMError):
+    """No answer could be obtained: no server, server unreachable, model not installed, timeout, ...
+
+    `reason` lets callers (and tests) tell the cases apart without parsing the German message.
+    """
+
+    def __init__(self, message: str, reason: UnavailableReason) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason: UnavailableReason = reason
+
+
+class LLMOutputInvalid(LLMError):
+    """The model answered, but the answer is unusable (empty, not JSON, or not matching the schema).
+
+    `raw` keeps the model's text so it can be logged; it is never shown as if it were valid.
+    """
+
+    def __init__(self, message: str, raw: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.raw = raw
+
+
+class LLMStatus(BaseModel):
+    """What the UI shows about the LLM: can we write with it, and if not, why not."""
+
+    reachable: bool
+    model_available: bool
+    models: list[str] = []
+    message: str
+
+
+class OllamaWriter:
+    """Writes text with the Ollama model from the settings, through the official `ollama` client."""
+
+    def __init__(self, settings: Settings | None = None, *, status_timeout_s: float = STATUS_TIMEOUT_S) -> None:
+        settings = settings or get_settings()
+        self.host: str = settings.ollama_host.strip()
+        self.model: str = settings.llm_model
+        self.timeout_s: float = settings.llm_timeout_s
+        self.status_timeout_s = status_timeout_s
+
+    # -- availability ----------------------------------------------------------------------------------------
+
+    def status(self) -> LLMStatus:
+        """Ask the server which models it has; returns within about `status_timeout_s` and never raises."""
+        if problem := self._config_problem():
+            return LLMStatus(reachable=False, model_available=False, message=problem.message)
+        try:
+            with self._client(httpx.Timeout(self.status_timeout_s)) as client:
+                models = [m.model for m in client.list().models if m.model]
+        except Exception as exc:  # noqa: BLE001 - a status check reports, it does not fail
+            return self._status_from_error(exc)
+        if model_installed(self.model, models):
+            return LLMStatus(reachable=True, model_available=True, models=models,
+                             message=f"Ollama bereit: Modell „{self.model}“ unter {self.host}.")
+        return LLMStatus(reachable=True, model_available=False, models=models,
+                         message=_model_missing_message(self.model, models))
+
+    def available(self) -> bool:
+        """True when text can be written now: server answers and the configured model is installed."""
+        return self.status().model_available
+
+    def _status_from_error(self, exc: Exception) -> LLMStatus:
+        """`reachable` means: something Ollama-like answered, so the fix is on the server, not the network."""
+        if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
+            message = (f"Der Ollama-Server unter {self.host} antwortet nicht innerhalb von "
+                       f"{_seconds(self.status_timeout_s)}.")
+            return LLMStatus(reachable=False, model_available=False, message=message)
+        if isinstance(exc, ollama.ResponseError):
+            message = (f"Unter {self.host} antwortet ein Server, aber nicht wie Ollama erwartet "
+                       f"(HTTP {exc.status_code}: {exc.error}).")
+            return LLMStatus(reachable=True, model_available=False, message=message)
+        error = self._unavailable(exc)
+        return LLMStatus(reachable=error.reason == "bad_response", model_available=False, message=error.message)
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def chat(self, messages: Sequence[ChatMessage], json_mode: bool = False) -> str:
+        """The whole reply at once. Raises LLMUnavailable, or LLMOutputInvalid for an empty reply."""
+        self._require_host()
+        try:
+            with self._client(self._answer_timeout()) as client:
+                response = client.chat(model=self.model, messages=list(messages), stream=False,
+                                       format="json" if json_mode else None)
+            text = response.message.content or ""
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+        if not text.strip():
+            raise LLMOutputInvalid("Das Sprachmodell hat eine leere Antwort geliefert.", raw=text)
+        return text
+
+    def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]:
+        """Reply pieces as the model produces them. Errors (also mid-stream) raise LLMUnavailable.
+
+        The timeout bounds the wait for each piece, so a long but steadily flowing answer is not cut off.
+        Pieces already yielded before an error stay with the caller, who decides whether to keep them.
+        """
+        self._require_host()
+        try:
+            with self._client(self._answer_timeout()) as client:
+                for part in client.chat(model=self.model, messages=list(messages), stream=True):
+                    if part.message.content:
+                        yield part.message.content
+        except Exception as exc:
+            raise self._unavailable(exc) from exc
+
+    def chat_json(self, messages: Sequence[ChatMessage], model_cls: type[ModelT]) -> ModelT:
+        """A reply in JSON mode, parsed and validated; LLMOutputInvalid says what was wrong with it."""
+        return parse_json_reply(self.chat(messages, json_mode=True), model_cls)
+
+    # -- plumbing --------------------------------------------------------------------------------------------
+
+    def _client(self, timeout: httpx.Timeout) -> ollama.Client:
+        return ollama.Client(host=self.host, timeout=timeout)
+
+    def _answer_timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self.timeout_s, connect=min(self.timeout_s, CONNECT_TIMEOUT_S))
+
+    def _require_host(self) -> None:
+        if problem := self._config_problem():
+            raise problem
+
+    def _config_problem(self) -> LLMUnavailable | None:
+        """Settings that make any call pointless. Without a host the `ollama` client would silently try
+        127.0.0.1:11434 (or $OLLAMA_HOST); offline must mean no network at all."""
+        if not self.host:
+            return LLMUnavailable(_offline_message(), "offline")
+        if not self.model.strip():
+            return LLMUnavailable("Kein Sprachmodell eingestellt (ASSISTANT_LLM_MODEL ist leer).", "model_missing")
+        return None
+
+    def _unavailable(self, exc: Exception) -> LLMUnavailable:
+        """Map client, transport and decoding errors to one German message each."""
+        host, model = self.host, self.model
+        # The client turns httpx.ConnectError into ConnectionError, but only for non-streaming calls.
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, ConnectionError)):
+            return LLMUnavailable(f"Der Ollama-Server unter {host} ist nicht erreichbar. "
+                                  "Läuft `ollama serve`, und stimmt OLLAMA_HOST?", "unreachable")
+        if isinstance(exc, httpx.TimeoutException):
+            return LLMUnavailable(f"Das Sprachmodell „{model}“ hat nicht innerhalb von "
+                                  f"{_seconds(self.timeout_s)} geantwortet (Zeitüberschreitung).", "timeout")
+        if isinstance(exc, ollama.ResponseError) and exc.status_code == 404 and "model" in str(exc.error).lower():
+            return LLMUnavailable(_model_missing_message(model, None), "model_missing")
+        if isinstance(exc, ollama.ResponseError):
+            code = f" (HTTP {exc.status_code})" if exc.status_code > 0 else ""
+            return LLMUnavailable(f"Der Ollama-Server meldet einen Fehler{code}: {exc.error}", "server_error")
+        if isinstance(exc, httpx.TransportError):
+            return LLMUnavailable(f"Die Verbindung zum Ollama-Server unter {host} wurde unterbrochen "
+                                  f"({type(exc).__name__}).", "unreachable")
+        if isinstance(exc, (json.JSONDecodeError, ValidationError, KeyError, TypeError, ValueError)):
+            return LLMUnavailable(f"Der Ollama-Server unter {host} hat eine ungültige Antwort geschickt "
+                                  f"({type(exc).__name__}).", "bad_response")
+        return LLMUnavailable(f"Unerwarteter Fehler beim Aufruf von Ollama: {type(exc).__name__}: {exc}",
+                              "server_error")
+
+
+# -- helpers shared with callers -----------------------------------------------------------------------------
+
+
+def model_installed(wanted: str, installed: Sequence[str]) -> bool:
+    """Ollama's naming rule: `llama3` means `llama3:latest`; `llama3:70b` does not satisfy `llama3`."""
+    full = wanted if ":" in wanted else f"{wanted}:latest"
+    return any(name in (wanted, full) for name in installed)
+
+
+def parse_json_reply(text: str, model_cls: type[ModelT]) -> ModelT:
+    """Parse a model reply as JSON (also inside a ```json fence) and validate it against `model_cls`."""
+    payload = _strip_fence(text)
+    try:
+        data = json.loads(payload)
+    except json.JSONDecodeError as exc:
+        raise LLMOutputInvalid(f"Die Antwort des Sprachmodells ist kein gültiges JSON: {exc.msg} "
+                               f"(Zeile {exc.lineno}, Spalte {exc.colno}).", raw=text) from exc
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as exc:
+        raise LLMOutputInvalid(f"Die Antwort des Sprachmodells passt nicht zum erwarteten Format "
+                               f"{model_cls.__name__}: {_validation_summary(exc)}", raw=text) from exc
+
+
+def load_prompt(name: str, /, *, directory: Path | str | None = None, **values: Any) -> str:
+    """Read `prompts/<name>.md` and fill its `{placeholders}`.
+
+    Prompt texts live in files so they can be reviewed and changed without touching code. `name` is
+    positional-only, so a placeholder may itself be called `name`; only `directory` is reserved. Literal
+    braces in a prompt must be doubled (`{{` / `}}`), as with `str.format`.
+    """
+    if not _PROMPT_NAME.fullmatch(name):
+        raise ValueError(f"Ungültiger Prompt-Name: {name!r} (erlaubt: Buchstaben, Ziffern, _ und -).")
+    path = Path(directory or PROMPTS_DIR) / f"{name}.md"
+    if not path.is_file():
+        raise FileNotFoundError(f"Prompt-Datei nicht gefunden: {path}")
+    template = path.read_text(encoding="utf-8")
+    try:
+        return template.format_map(values)
+    except KeyError as exc:
+        raise KeyError(f"Prompt „{name}“: Wert für Platzhalter {{{exc.args[0]}}} fehlt.") from None
+
+
+# -- messages ------------------------------------------------------------------------------------------------
+
+
+def _offline_message() -> str:
+    return "Offline-Modus: Kein Ollama-Server eingestellt (OLLAMA_HOST ist leer); Texte kommen ohne Sprachmodell."
+
+
+def _model_missing_message(model: str, installed: Sequence[str] | None) -> str:
+    message = (f"Das Modell „{model}“ ist auf dem Ollama-Server nicht installiert. "
+               f"Installieren mit: ollama pull {model}")
+    if installed is not None:
+        message += f" (installiert: {', '.join(installed) if installed else 'keine Modelle'})"
+    return message + "."
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _strip_fence(text: str) -> str:
+    """Models often wrap JSON in ```json fences despite JSON mode; take the fenced part if there is one."""
+    match = _FENCE.search(text)
+    return (match.group(1) if match else text).strip()
+
+
+def _validation_summary(exc: ValidationError, limit: int = 3) -> str:
+    """The first few validation errors as `field: problem`, short enough for a log line."""
+    parts = [f"{'.'.join(str(p) for p in err['loc']) or '(Wurzel)'}: {err['msg']}" for err in exc.errors()[:limit]]
+    more = exc.error_count() - limit
+    return "; ".join(parts) + (f" (und {more} weitere)" if more > 0 else "")

@@ -1,0 +1,229 @@
+"""Saved consultations ("Meine Beratungen"): one SQLite file in the data directory, kept across restarts.
+
+A consultation is stored as three JSON documents: the intake (the questionnaire answers, also while they are
+still incomplete, so nothing typed is lost), the engine's result, and the advisor's edits. Edits are kept apart
+from the result so the original recommendation stays reproducible and the advisor can undo all changes at once;
+`apply_edits` overlays them for display and export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, Field
+
+EXPORT_FORMAT = "ki-sprechstunde/consultation"
+EXPORT_VERSION = 1
+DB_NAME = "consultations.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS consultations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    intake TEXT,
+    result TEXT,
+    edits TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS consultations_updated ON consultations(updated);
+"""
+
+
+class StorageError(ValueError):
+    """A consultation that cannot be found or an import file that is not a consultation."""
+
+
+class Consultation(BaseModel):
+    """One saved consultation. `intake` may be a partial draft; `result` is None until the engine has run."""
+
+    id: str
+    title: str
+    created: str
+    updated: str
+    intake: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None
+    edits: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def has_result(self) -> bool:
+        return bool(self.result)
+
+
+def _now() -> str:
+    """Second precision in local time: what a user reads in the list, and sortable as text."""
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class ConsultationStore:
+    """CRUD over the consultations table; every write commits at once so a crash loses nothing."""
+
+    def __init__(self, data_dir: Path):
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / DB_NAME
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        with self._tx() as db:
+            db.executescript(_SCHEMA)
+
+    @classmethod
+    def for_settings(cls, settings) -> "ConsultationStore":
+        return cls(settings.data_dir)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._db:
+            yield self._db
+
+    def _row(self, row: sqlite3.Row) -> Consultation:
+        return Consultation(id=row["id"], title=row["title"], created=row["created"], updated=row["updated"],
+                            intake=_load(row["intake"]), result=_load(row["result"]),
+                            edits=_load(row["edits"]) or {})
+
+    # --- reading -------------------------------------------------------------------------------------------
+    def list(self) -> list[Consultation]:
+        """Most recently changed first: the one the advisor worked on last is on top."""
+        rows = self._db.execute("SELECT * FROM consultations ORDER BY updated DESC, created DESC").fetchall()
+        return [self._row(r) for r in rows]
+
+    def get(self, cid: str) -> Consultation:
+        row = self._db.execute("SELECT * FROM consultations WHERE id=?", (cid,)).fetchone()
+        if row is None:
+            raise StorageError(f"Beratung {cid} nicht gefunden.")
+        return self._row(row)
+
+    def exists(self, cid: str | None) -> bool:
+        return bool(cid) and self._db.execute("SELECT 1 FROM consultations WHERE id=?", (cid,)).fetchone() is not None
+
+    # --- writing -------------------------------------------------------------------------------------------
+    def create(self, title: str, intake: dict | None = None, result: dict | None = None,
+               edits: dict | None = None) -> Consultation:
+        now = _now()
+        cid = uuid.uuid4().hex[:12]
+        with self._tx() as db:
+            db.execute("INSERT INTO consultations VALUES (?,?,?,?,?,?,?)",
+                       (cid, title, now, now, _dump(intake), _dump(result), _dump(edits or {})))
+        return self.get(cid)
+
+    def update(self, cid: str, **fields: Any) -> Consultation:
+        """Change some of title, intake, result, edits; `updated` moves only when something really changed."""
+        allowed = {"title", "intake", "result", "edits"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"Unbekannte Felder: {sorted(unknown)}")
+        current = self.get(cid)
+        changes = {k: v for k, v in fields.items() if getattr(current, k) != v}
+        if not changes:
+            return current
+        sets = ", ".join(f"{k}=?" for k in changes)
+        values = [v if k == "title" else _dump(v or {} if k == "edits" else v) for k, v in changes.items()]
+        with self._tx() as db:
+            db.execute(f"UPDATE consultations SET {sets}, updated=? WHERE id=?", (*values, _now(), cid))
+        return self.get(cid)
+
+    def duplicate(self, cid: str, suffix: str = " (Kopie)") -> Consultation:
+        src = self.get(cid)
+        return self.create(src.title + suffix, intake=src.intake, result=src.result, edits=src.edits)
+
+    def delete(self, cid: str) -> bool:
+        with self._tx() as db:
+            return db.execute("DELETE FROM consultations WHERE id=?", (cid,)).rowcount > 0
+
+    # --- exchange ------------------------------------------------------------------------------------------
+    def export_json(self, cid: str) -> dict:
+        """A self-describing document, so an import can tell a saved consultation from a bare intake."""
+        c = self.get(cid)
+        return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "title": c.title, "created": c.created,
+                "updated": c.updated, "intake": c.intake, "result": c.result, "edits": c.edits}
+
+    def import_json(self, data: Any, title: str | None = None) -> Consultation:
+        """Import an exported consultation as a new entry (never overwrites one that exists)."""
+        if not is_consultation_export(data):
+            raise StorageError("Die Datei ist kein Export aus „Meine Beratungen“.")
+        if int(data.get("version", 0)) > EXPORT_VERSION:
+            raise StorageError("Die Datei stammt aus einer neueren Version der KI-Sprechstunde.")
+        for key in ("intake", "result", "edits"):
+            if data.get(key) is not None and not isinstance(data[key], dict):
+                raise StorageError(f"Feld „{key}“ ist beschädigt.")
+        if data.get("result"):
+            from .consult import ConsultResult
+
+            try:
+                ConsultResult.model_validate(data["result"])
+            except ValueError as exc:
+                raise StorageError("Das gespeicherte Ergebnis ist beschädigt.") from exc
+        return self.create(title or str(data.get("title") or "Import"), intake=data.get("intake"),
+                           result=data.get("result"), edits=data.get("edits") or {})
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def is_consultation_export(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("format") == EXPORT_FORMAT
+
+
+# --- edits --------------------------------------------------------------------------------------------------
+EDITABLE_CASE_FIELDS = ("title", "problem", "solution", "why_this", "expected_value")
+EDITABLE_MANDATE_FIELDS = ("owner", "budget_eur")
+
+
+def apply_edits(result: dict, edits: dict | None):
+    """The result as the advisor shaped it: edited summary, mandate fields, use-case texts and next steps.
+
+    Only the fields the UI lets the advisor change are taken over, so a stale or foreign edit cannot break the
+    result's structure; the outcome is validated as a `ConsultResult`.
+    """
+    from .consult import ConsultResult
+
+    data = json.loads(json.dumps(result))
+    edits = edits or {}
+    if isinstance(edits.get("company_summary"), str):
+        data["company_summary"] = edits["company_summary"]
+    for key in EDITABLE_MANDATE_FIELDS:
+        if key in (edits.get("mandate") or {}):
+            data["mandate"][key] = edits["mandate"][key]
+    for case in data.get("use_cases", []):
+        for key, value in ((edits.get("use_cases") or {}).get(case["id"]) or {}).items():
+            if key in EDITABLE_CASE_FIELDS and isinstance(value, str):
+                case[key] = value
+    if isinstance(edits.get("next_steps"), list):
+        steps = [_clean_step(s) for s in edits["next_steps"] if isinstance(s, dict)]
+        data["next_steps"] = [s for s in steps if s["what"]]
+    return ConsultResult.model_validate(data)
+
+
+def _clean_step(step: dict) -> dict:
+    """A next-steps row from the table editor: empty cells become empty strings, dates ISO text."""
+    def text(value: Any) -> str:
+        if value is None or (isinstance(value, float) and value != value):  # None or NaN from pandas
+            return ""
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()[:10]
+        return str(value).strip()
+
+    return {"what": text(step.get("what")), "who": text(step.get("who")), "by": text(step.get("by"))}
+
+
+def default_title(intake: dict | None, today: dt.date | None = None, lang: str = "de") -> str:
+    """The company name when known, else the date: what an advisor recognises in the list."""
+    name = ((intake or {}).get("company") or {}).get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    day = (today or dt.date.today()).strftime("%d.%m.%Y")
+    return f"Beratung vom {day}" if lang == "de" else f"Consultation of {day}"

@@ -1,0 +1,92 @@
+"""Ask in Ollama mode: the real `ollama` client over real HTTP against a fake server, with every fallback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.config import Settings
+from assistant.contracts import errors
+from assistant.engine import Engine
+from fake_ollama import FakeOllama
+
+QUESTION = "Wer verantwortet die KI-Strategie, die Geschäftsführung?"
+
+
+@pytest.fixture
+def server():
+    with FakeOllama(models=["llama3.1:8b"]) as fake:
+        yield fake
+
+
+@pytest.fixture
+def online(ingested, server):
+    """The ingested test knowledge base, now with OLLAMA_HOST pointing at the fake server."""
+    settings = Settings(data_dir=ingested.settings.data_dir, kb_dir=ingested.settings.kb_dir,
+                        ollama_host=server.url, llm_model="llama3.1:8b", llm_timeout_s=1.0)
+    return Engine(settings)
+
+
+def test_model_answer_with_citations_is_used(online, server):
+    server.reply = "Die Geschäftsführung legt Richtung, Fokus und Rahmen fest [1]."
+    answer = online.answerer.ask(QUESTION)
+    assert answer.mode == "ollama" and answer.grounded
+    assert answer.answer.startswith("Die Geschäftsführung legt")
+    assert len(answer.sources) == 1 and answer.sources[0].id == "t_strategie"
+    assert errors("ask", json.loads(answer.model_dump_json())) == []
+    sent = server.last_chat.body["messages"][0]["content"]
+    assert QUESTION in sent and "[1]" in sent and "Geschäftsführung legt Richtung" in sent
+
+
+def test_citation_numbers_are_renumbered_to_the_cited_sources(online, server):
+    def reply(messages):
+        return "Zwei Bereiche mit größtem Hebel [2]. Details siehe [2]."
+
+    server.reply = reply
+    answer = online.answerer.ask(QUESTION, k=3)
+    assert answer.mode == "ollama" and "[1]" in answer.answer and "[2]" not in answer.answer
+    assert len(answer.sources) == 1
+
+
+@pytest.mark.parametrize("setup", ["no_citation", "unknown_citation", "model_missing", "timeout", "malformed"])
+def test_every_failure_falls_back_to_the_offline_answer(online, server, setup):
+    server.reply = "Antwort ohne jede Quellenangabe."
+    if setup == "unknown_citation":
+        server.reply = "Das steht in Quelle [9]."
+    elif setup == "model_missing":
+        server.models = ["mistral:7b"]
+    elif setup == "timeout":
+        server.delay_s = 2.5
+    elif setup == "malformed":
+        server.malformed = "json"
+    answer = online.answerer.ask(QUESTION)
+    assert answer.mode == "offline" and answer.grounded
+    assert "[1]" in answer.answer and answer.sources
+    assert errors("ask", json.loads(answer.model_dump_json())) == []
+
+
+def test_unreachable_server_falls_back(ingested):
+    from fake_ollama import closed_port_url
+
+    settings = Settings(data_dir=ingested.settings.data_dir, kb_dir=ingested.settings.kb_dir,
+                        ollama_host=closed_port_url(), llm_timeout_s=1.0)
+    answer = Engine(settings).answerer.ask(QUESTION)
+    assert answer.mode == "offline" and answer.grounded
+
+
+def test_streaming_yields_pieces_and_a_checked_answer(online, server):
+    server.reply = "Die Geschäftsführung entscheidet über die Richtung der KI-Strategie [1]."
+    pieces, final = online.answerer.stream(QUESTION)
+    received = list(pieces)
+    assert len(received) > 3
+    assert "".join(received) == server.reply
+    assert final().mode == "ollama"
+
+
+def test_streaming_without_citations_appends_offline_answer(online, server):
+    server.reply = "Einfach machen."
+    pieces, final = online.answerer.stream(QUESTION)
+    text = "".join(pieces)
+    assert text.startswith("Einfach machen.") and "Laut Wissensbasis" in text
+    assert final().mode == "offline"
