@@ -14,6 +14,14 @@ DIGITAL_SOURCES = {"erp", "crm", "email", "office_files", "documents", "photos",
                    "accounting", "scheduling"}
 
 
+QUALITY_LABELS = {"de": {"low": "niedrig", "medium": "mittel", "high": "hoch"},
+                  "en": {"low": "low", "medium": "medium", "high": "high"}}
+EXPERIENCE_LABELS = {"de": {"none": "keine", "experimenting": "erste Versuche", "piloting": "Pilotprojekte",
+                            "productive": "im Einsatz"},
+                     "en": {"none": "none", "experimenting": "experimenting", "piloting": "piloting",
+                            "productive": "in production"}}
+
+
 class Maturity(BaseModel):
     level: int
     label: str
@@ -92,12 +100,14 @@ def leverage_areas(intake, lang: str = "de", matched_area_ids: list[str] | None 
             results.append(LeverageArea(id=area["id"], area=area[lang], why="; ".join(reasons) + ".", score=score))
     results.sort(key=lambda a: -a.score)
     results = results[:5]
-    quality = label("data_sources", "none", lang) if not intake.data.sources else (
-        getattr(intake.data, "quality", None) or ("nicht angegeben" if de else "not given"))
+    raw_quality = getattr(intake.data, "quality", None)
+    quality = (QUALITY_LABELS[lang].get(raw_quality) if raw_quality else None) or (
+        "nicht angegeben" if de else "not given")
     for fb in texts()["fallback_areas"]:
         if len(results) >= 3:
             break
-        why = fb[f"why_{lang}"].format(quality=quality, experience=intake.ai_experience)
+        why = fb[f"why_{lang}"].format(quality=quality,
+                                       experience=EXPERIENCE_LABELS[lang].get(intake.ai_experience, "?"))
         results.append(LeverageArea(id=fb["id"], area=fb[lang], why=why, score=0.0))
     return results
 

@@ -233,6 +233,29 @@ def intake(
         _fail("--format muss json oder md sein.", 2)
 
 
+@eval_app.command("consult")
+def eval_consult(
+    as_json: bool = typer.Option(False, "--json", help="Ergebnis als JSON."),
+    folder: Path = typer.Option(None, "--personas", help="Ordner mit Personas (Standard: evals/personas)."),
+) -> None:
+    """Beratung messen: Trefferquote akzeptabler Use Cases, Vertragsgültigkeit, Förderfehler."""
+    from .consult_eval import PERSONA_DIR, evaluate_all
+
+    report = evaluate_all(_engine().consultant, folder or PERSONA_DIR)
+    if as_json:
+        _print_json(report)
+        return
+    typer.echo(f"{'Persona':34} {'Use Cases':60} ok  falsch")
+    for row in report["details"]:
+        grade = f"{len(row['acceptable'])}/{len(row['picked'])}" if row["graded"] else "–"
+        typer.echo(f"{row['persona'][:34]:34} {', '.join(row['picked'])[:60]:60} {grade:4} {len(row['wrong'])}")
+    typer.echo(
+        f"\nAkzeptable Use Cases: {report['acceptable_rate']:.0%} ({report['use_cases']} empfohlen), "
+        f"falsche: {report['wrong_picks']}, schemagültig: {report['schema_valid']}/{report['personas']}, "
+        f"beendete Programme: {report['funding_ended']}, fremdes Bundesland: {report['funding_other_state']}"
+    )
+
+
 @app.command()
 def status() -> None:
     """Zustand: Index, Modelle, Modus."""

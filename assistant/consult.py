@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from .assessment import LeverageArea, Maturity, area_of, assess_maturity, leverage_areas
 from .catalogue import UseCase, load_catalogue
 from .funding import FundingMatch, FundingQuery, find_funding, load_programmes
-from .matching import ScoreBreakdown, ScoredUseCase, pick, rank_use_cases
+from .matching import ScoreBreakdown, ScoredUseCase, held_back, pick, rank_use_cases
 from .models import SourceRef
 from .planning import Mandate, NextStep, build_mandate, next_steps
 from .texts import label
@@ -117,20 +117,38 @@ def expected_value(scored: ScoredUseCase, intake, lang: str) -> tuple[str, str |
         euros = hours * 12 * HOURLY_RATE_ASSUMPTION_EUR
         if de:
             text = (f"ca. {hours:.0f} Stunden pro Monat weniger für „{proc.name}“ (heute {proc.hours_per_month:g} h/Monat; "
-                    f"Annahme: {share:.0%} Zeitersparnis nach Einführung), bei angenommenen "
-                    f"{HOURLY_RATE_ASSUMPTION_EUR} € je Stunde rund {euros:,.0f} € im Jahr".replace(",", "."))
+                    f"Annahme: {share * 100:.0f} % Zeitersparnis nach Einführung), bei angenommenen "
+                    f"{HOURLY_RATE_ASSUMPTION_EUR} € je Stunde rund {_thousands(euros, '.')} € im Jahr")
         else:
             text = (f"about {hours:.0f} hours a month less for '{proc.name}' (today {proc.hours_per_month:g} h/month; "
-                    f"assumption: {share:.0%} time saved after roll-out), at an assumed "
-                    f"€{HOURLY_RATE_ASSUMPTION_EUR} per hour roughly €{euros:,.0f} a year")
+                    f"assumption: {share * 100:.0f} % time saved after roll-out), at an assumed "
+                    f"€{HOURLY_RATE_ASSUMPTION_EUR} per hour roughly €{_thousands(euros, ',')} a year")
         baseline = f"{proc.hours_per_month:g} h/Monat" if de else f"{proc.hours_per_month:g} h/month"
         return text, baseline
     low, high = case.cost_band_eur
-    text = (f"Nutzen im Pilot messen (Ausgangswert vorher erheben); grobe Kosten {low:,}–{high:,} € für Pilot und erstes "
-            "Jahr".replace(",", ".") if de else
+    text = (f"Nutzen im Pilot messen (Ausgangswert vorher erheben); grobe Kosten {_thousands(low, '.')}–"
+            f"{_thousands(high, '.')} € für Pilot und erstes Jahr" if de else
             f"Measure the benefit in the pilot (record the baseline first); rough cost €{low:,}–{high:,} for pilot "
             "and first year")
     return text, None
+
+
+def _thousands(value: float, sep: str) -> str:
+    return f"{value:,.0f}".replace(",", sep)
+
+
+def own_numbers_kpi(scored: ScoredUseCase, intake, lang: str) -> KpiOut | None:
+    """A KPI in the firm's own numbers: the hours its process takes today and a target from the stated saving."""
+    proc = _process(intake, scored.breakdown.matched_process)
+    if proc is None or not proc.hours_per_month:
+        return None
+    share = SAVING_SHARE[scored.case.effort]
+    target = proc.hours_per_month * (1 - share)
+    if lang == "de":
+        return KpiOut(name=f"Zeitaufwand für „{proc.name}“", baseline=f"{proc.hours_per_month:g} h/Monat",
+                      target=f"≤ {target:.0f} h/Monat nach dem Pilot (−{share * 100:.0f} %, Annahme)")
+    return KpiOut(name=f"Time spent on '{proc.name}'", baseline=f"{proc.hours_per_month:g} h/month",
+                  target=f"≤ {target:.0f} h/month after the pilot (−{share * 100:.0f} %, assumption)")
 
 
 def why_this(scored: ScoredUseCase, intake, lang: str) -> str:
@@ -172,10 +190,11 @@ def case_source(case: UseCase) -> SourceRef:
 
 def build_use_case(scored: ScoredUseCase, intake, lang: str, guidance: list[SourceRef]) -> UseCaseOut:
     case = scored.case
-    value, baseline = expected_value(scored, intake, lang)
+    value, _ = expected_value(scored, intake, lang)
     kpis = [KpiOut(name=k.name, baseline=k.baseline, target=k.target) for k in case.kpis]
-    if baseline and kpis and not kpis[0].baseline:
-        kpis[0].baseline = baseline
+    own = own_numbers_kpi(scored, intake, lang)
+    if own is not None:
+        kpis.insert(0, own)
     missing = set(scored.breakdown.missing_data)
     suffix = " (fehlt noch)" if lang == "de" else " (missing)"
     data_needed = [label("data_sources", s, lang) + (suffix if s in missing else "") for s in case.data_sources]
@@ -207,17 +226,41 @@ def warnings_for(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
                        "erster Schritt ist, sie zu beschaffen – nicht sofort umsetzen." if de else
                        f"'{p.case.title}' is the biggest lever but its data is missing ({missing}): obtain it first – "
                        "do not implement as is.")
-        if p.case.ai_act_class == "high" or p.case.hr_use:
-            out.append(f"„{p.case.title}“ betrifft Personalentscheidungen: Hochrisiko nach KI-VO Anhang III, "
-                       "menschliche Letztentscheidung (Art. 22 DSGVO), Betriebsrat einbinden." if de else
-                       f"'{p.case.title}' concerns HR decisions: high risk under AI Act Annex III, human final "
-                       "decision (GDPR Art. 22), involve the works council.")
+        if p.case.hr_use:
+            out.append(f"„{p.case.title}“ verarbeitet Daten von Beschäftigten: mitbestimmungspflichtig nach "
+                       "§ 87 Abs. 1 Nr. 6 BetrVG (falls Betriebsrat), Beschäftigte vorab informieren. Steuert das "
+                       "System nach Leistung oder Verhalten einzelner Personen, wird es Hochrisiko nach KI-VO "
+                       "Anhang III – das ausschließen." if de else
+                       f"'{p.case.title}' processes employee data: co-determination under § 87(1) no. 6 BetrVG "
+                       "(if there is a works council), inform staff first. If it steered by individual "
+                       "performance or behaviour it would become high risk under AI Act Annex III – rule that out.")
         if intake.it_maturity < p.case.min_it_maturity:
             out.append(f"„{p.case.title}“ setzt IT-Reife {p.case.min_it_maturity} voraus (angegeben: "
                        f"{intake.it_maturity}); Grundlagen zuerst schaffen." if de else
                        f"'{p.case.title}' needs IT maturity {p.case.min_it_maturity} (given: {intake.it_maturity}); "
                        "build the basics first.")
     return out
+
+
+def high_risk_notes(cases: list[ScoredUseCase], lang: str) -> list[str]:
+    return [(f"„{c.case.title}“ passt zu Ihren Angaben, wird aber bewusst nicht als Einstieg empfohlen: "
+             "Hochrisiko nach KI-VO Anhang III (Pflichten ab 02.12.2027 laut Digital Omnibus, Sekundärquellen), "
+             "menschliche Letztentscheidung nach Art. 22 DSGVO, Mitbestimmung des Betriebsrats. Erst mit "
+             "Erfahrung aus einem risikoarmen Pilot und rechtlicher Prüfung angehen." if lang == "de" else
+             f"'{c.case.title}' fits your answers but is deliberately not recommended as a start: high risk under "
+             "AI Act Annex III (duties from 02.12.2027 per the Digital Omnibus, secondary sources), human final "
+             "decision under GDPR Art. 22, works council co-determination. Tackle it only after a low-risk "
+             "pilot and a legal review.") for c in cases]
+
+
+def _same_process(candidate: ScoredUseCase, picks: list[ScoredUseCase]) -> bool:
+    """Alternatives for a chosen process are not "not now": they are the same lever in other words."""
+    for p in picks:
+        if p.case.id == candidate.case.id:
+            return True
+        if candidate.breakdown.matched_process and candidate.breakdown.matched_process == p.breakdown.matched_process:
+            return True
+    return False
 
 
 class Consultant:
@@ -251,8 +294,7 @@ class Consultant:
         maturity = assess_maturity(intake, lang)
         picked_areas = [a for a in (area_of(" ".join(p.case.processes + p.case.keywords)) for p in picks) if a]
         areas = leverage_areas(intake, lang, picked_areas)
-        chosen = {p.case.id for p in picks}
-        not_now = [r.case.title for r in ranked if r.case.id not in chosen][:2]
+        not_now = [r.case.title for r in ranked[len(picks):] if not _same_process(r, picks)][:2]
         funding = find_funding(load_programmes(self.settings.kb_dir.resolve()), FundingQuery(
             state=intake.company.state, employees=intake.company.employees,
             turnover_eur=getattr(intake.company, "annual_revenue_eur", None), topics=funding_topics(picks),
@@ -269,7 +311,7 @@ class Consultant:
             company_summary=company_summary(intake, maturity, lang), maturity=maturity, leverage_areas=areas,
             use_cases=use_cases, mandate=build_mandate(picks, areas, not_now, intake, start, lang),
             next_steps=next_steps(picks, intake, start, bool(funding), lang), funding=funding, sources=sources,
-            warnings=warnings_for(picks, intake, lang),
+            warnings=warnings_for(picks, intake, lang) + high_risk_notes(held_back(ranked, picks), lang),
         )
         if self.writer is not None:
             result = self.writer.refine(result, intake)

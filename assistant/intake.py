@@ -678,8 +678,8 @@ def _markdown_answer_area(question: Question, lang: str) -> list[str]:
     """Checkboxes, a table or lines to write on, depending on the kind of answer."""
     if question.options:
         hint = _form("pick_many" if question.type == "multiselect" else "pick_one", lang)
-        prefix = {True: "{value} – ", False: ""}[question.type == "slider"]
-        boxes = [f"- [ ] {prefix.format(value=o.value)}{o.label.get(lang)}"
+        numbered = question.type == "slider"
+        boxes = [f"- [ ] {f'{o.value}: ' if numbered else ''}{o.label.get(lang)}"
                  + (f" – {o.help.get(lang)}" if o.help else "") for o in question.options]
         return [f"_{hint}_", "", *boxes]
     if question.type == "processes":
@@ -739,8 +739,9 @@ def _answer_text(question: Question, value: object, lang: str) -> str:
     if question.options:
         return labels.get(value, str(value))
     if isinstance(value, (int, float)):
-        euros = question.key.endswith("_eur")
-        return _number(value, lang) + (" €" if euros else "")
+        if not question.key.endswith("_eur"):
+            return _number(value, lang)
+        return f"{_number(value, lang)} €" if _lang(lang) == "de" else f"€{_number(value, lang)}"
     return str(value)
 
 
@@ -767,7 +768,8 @@ def intake_to_markdown(intake: Intake, lang: str = "de") -> str:
             continue
         label = question.label.get(lang)
         if question.type == "textarea":
-            quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in str(value).strip().splitlines())
+            lines = [line.strip() for line in str(value).strip().splitlines() if line.strip()]
+            quoted = "\n>\n".join(f"> {line}" for line in lines)  # keep the writer's paragraphs apart
             blocks += [f"**{label}**", "", quoted, ""]
         elif question.type == "processes":
             blocks += [f"**{label}**", "", *_process_table(question, value, lang), ""]  # type: ignore[arg-type]

@@ -132,7 +132,11 @@ def rank_use_cases(intake, cases: tuple[UseCase, ...], retriever=None) -> list[S
 
 
 def pick(ranked: list[ScoredUseCase]) -> list[ScoredUseCase]:
-    """1–2 cases; the second must address another process and be a real contender, not a filler."""
+    """1–2 cases; the second must address another process and be a real contender, not a filler.
+
+    High-risk systems (AI Act Annex III, e.g. applicant screening) are never a first pilot: their duties,
+    Art. 22 GDPR and co-determination make them a poor start for a small firm. `held_back` names them."""
+    ranked = [r for r in ranked if r.case.ai_act_class != "high"]
     if not ranked:
         return []
     first = ranked[0]
@@ -146,3 +150,8 @@ def pick(ranked: list[ScoredUseCase]) -> list[ScoredUseCase]:
             continue
         return [first, other]
     return [first]
+
+
+def held_back(ranked: list[ScoredUseCase], picks: list[ScoredUseCase], top: int = 3) -> list[ScoredUseCase]:
+    """High-risk cases that would have ranked among the top few: the firm asked for them, so say why not."""
+    return [r for r in ranked[:top] if r.case.ai_act_class == "high" and r not in picks]

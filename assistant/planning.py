@@ -68,7 +68,13 @@ def _guardrails(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
         rails.append("Gesundheitsdaten (Art. 9 DSGVO): vor dem Pilot eine Datenschutz-Folgenabschätzung (Art. 35) "
                      "durchführen." if de else "Health data (GDPR Art. 9): carry out a data protection impact "
                      "assessment (Art. 35) before the pilot.")
-    if any(c.hr_use or c.ai_act_class == "high" for c in cases):
+    if any(c.hr_use for c in cases):
+        rails.append("Beschäftigtendaten: keine Bewertung von Leistung oder Verhalten einzelner Personen durch die KI "
+                     "(sonst Hochrisiko nach KI-VO Anhang III); Zweck und Daten mit Betriebsrat bzw. Belegschaft "
+                     "festhalten." if de else "Employee data: the AI does not rate individual performance or "
+                     "behaviour (that would be high risk under AI Act Annex III); agree purpose and data with the "
+                     "works council or staff.")
+    if any(c.ai_act_class == "high" for c in cases):
         rails.append("Hochrisiko nach KI-VO Anhang III (Personal/HR): Pflichten gelten nach dem Digital Omnibus ab "
                      "02.12.2027 (laut Sekundärquellen, in EUR-Lex prüfen); menschliche Letztentscheidung nach "
                      "Art. 22 DSGVO sicherstellen." if de else

@@ -203,12 +203,12 @@ def apply_edits(result: dict, edits: dict | None):
             if key in EDITABLE_CASE_FIELDS and isinstance(value, str):
                 case[key] = value
     if isinstance(edits.get("next_steps"), list):
-        steps = [_clean_step(s) for s in edits["next_steps"] if isinstance(s, dict)]
+        steps = [clean_step(s) for s in edits["next_steps"] if isinstance(s, dict)]
         data["next_steps"] = [s for s in steps if s["what"]]
     return ConsultResult.model_validate(data)
 
 
-def _clean_step(step: dict) -> dict:
+def clean_step(step: dict) -> dict:
     """A next-steps row from the table editor: empty cells become empty strings, dates ISO text."""
     def text(value: Any) -> str:
         if value is None or (isinstance(value, float) and value != value):  # None or NaN from pandas
