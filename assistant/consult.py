@@ -94,12 +94,9 @@ def company_summary(intake, maturity: Maturity, lang: str) -> str:
 
 
 def _state_name(code: str, lang: str) -> str:
-    try:
-        from .intake import STATE_NAMES
+    from .intake import option_label
 
-        return STATE_NAMES.get(code, code)
-    except Exception:
-        return code
+    return option_label("company.state", code, lang)
 
 
 def _process(intake, name: str | None):

@@ -1,0 +1,143 @@
+"""The consultation engine end to end on the shipped knowledge base and the eval personas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import cli, config
+from assistant.consult_eval import evaluate_all, load_personas
+from assistant.contracts import errors
+from assistant.intake import parse_intake
+
+ROOT = Path(__file__).resolve().parent.parent
+PERSONAS = ROOT / "evals" / "personas"
+DAY = dt.date(2026, 11, 23)
+
+
+def persona(name: str):
+    return parse_intake(json.loads((PERSONAS / f"{name}.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def cli_env(real_engine, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(real_engine.settings.data_dir))
+    config.reset_settings()
+    yield
+    config.reset_settings()
+
+
+def test_consult_eval_meets_the_bar(real_engine):
+    report = evaluate_all(real_engine.consultant)
+    assert report["personas"] >= 15
+    assert report["acceptable_rate"] >= 0.90
+    assert report["schema_valid"] == report["personas"]
+    assert report["funding_ended"] == 0 and report["funding_other_state"] == 0
+
+
+def test_bakery_gets_forecasting_with_its_own_numbers(real_engine):
+    result = real_engine.consultant.consult(persona("baeckerei_filialen_sn"), date=DAY)
+    first = result.use_cases[0]
+    assert "absatzprognose" in first.id
+    assert "h/Monat" in first.expected_value and "Annahme" in first.expected_value
+    assert any(k.baseline and "h/Monat" in k.baseline for k in first.kpis)
+    assert 3 <= len(result.leverage_areas) <= 5
+    assert all(f.status in {"open", "unknown"} for f in result.funding)
+    assert all(not f.level.startswith("state:") or f.level == "state:SN" for f in result.funding)
+
+
+def test_mandate_is_owned_by_leadership_and_steps_are_dated_in_order(real_engine):
+    result = real_engine.consultant.consult(persona("cnc_zulieferer_bw"), date=DAY)
+    assert "IT" not in result.mandate.owner.split()[0]
+    assert result.mandate.owner.startswith(("Geschäftsführung", "Inhaber"))
+    dates = [dt.date.fromisoformat(s.by) for s in result.next_steps]
+    assert len(result.next_steps) >= 5 and dates == sorted(dates) and dates[0] > DAY
+    steps = " ".join(s.what for s in result.next_steps)
+    funding_step = next(i for i, s in enumerate(result.next_steps) if "Förderung" in s.what)
+    pilot_step = next(i for i, s in enumerate(result.next_steps) if s.what.startswith("Pilot „"))
+    assert funding_step < pilot_step and "Betriebsrat" in steps
+    assert any("Go/No-Go" in d.decision for d in result.mandate.decision_points)
+
+
+def test_health_data_triggers_dpia_guardrail(real_engine):
+    result = real_engine.consultant.consult(persona("pflegedienst_ambulant_sh"), date=DAY)
+    assert any("Folgenabschätzung" in g for g in result.mandate.guardrails)
+
+
+def test_hiring_request_is_held_back_with_reason(real_engine):
+    result = real_engine.consultant.consult(persona("gebaeudereinigung_bewerbungen_he"), date=DAY)
+    assert "uc_bewerbervorauswahl" not in [u.id for u in result.use_cases]
+    assert any("Bewerbungen" in w and "Anhang III" in w for w in result.warnings)
+
+
+def test_missing_data_makes_getting_it_the_first_step(real_engine):
+    data = json.loads((PERSONAS / "cnc_zulieferer_bw.json").read_text(encoding="utf-8"))
+    data["data"]["sources"] = ["paper", "phone"]
+    result = real_engine.consultant.consult(parse_intake(data), date=DAY)
+    gaps = [w for w in result.warnings if "Daten fehlen" in w]
+    assert gaps
+    first_data_step = next(s for s in result.next_steps if s.what.startswith("Daten für"))
+    assert first_data_step.by <= min(s.by for s in result.next_steps if s.what.startswith("Pilot „"))
+
+
+def test_english_output(real_engine):
+    result = real_engine.consultant.consult(persona("onlineshop_outdoor_hh"), date=DAY, lang="en")
+    assert result.language == "en" and result.company_summary.startswith(("Outdoor", "The company")) or \
+        " is a " in result.company_summary
+    assert result.next_steps[0].what.startswith("Name the pilot owner")
+
+
+def test_cli_consult_json_markdown_and_explain(real_engine, cli_env):
+    path = str(PERSONAS / "hochbau_bb.json")
+    res = CliRunner().invoke(cli.app, ["consult", "--intake", path, "--json", "--date", "2026-11-23"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert errors("consult", data) == [] and data["language"] == "de" and data["mode"] == "offline"
+    assert "breakdown" not in data["use_cases"][0]
+    res = CliRunner().invoke(cli.app, ["consult", "--intake", path, "--json", "--explain"])
+    assert "relevance" in json.loads(res.stdout)["use_cases"][0]["breakdown"]
+    res = CliRunner().invoke(cli.app, ["consult", "--intake", path, "--markdown"])
+    assert res.exit_code == 0 and "## Nächste Schritte" in res.stdout and "## Mandat der Geschäftsführung" in res.stdout
+
+
+def test_cli_consult_bad_intake_exits_2_with_field_errors(tmp_path, cli_env):
+    bad = json.loads((PERSONAS / "hochbau_bb.json").read_text(encoding="utf-8"))
+    bad["company"]["state"] = "Saxony"
+    bad["company"]["employees"] = 0
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    res = CliRunner().invoke(cli.app, ["consult", "--intake", str(path), "--json"])
+    assert res.exit_code == 2
+    assert "company.state" in res.output and "company.employees" in res.output
+
+
+@pytest.mark.parametrize("args", [["--state", "SN", "--employees", "40"],
+                                  ["--state", "BY", "--employees", "12", "--topic", "consulting"],
+                                  ["--state", "RP", "--employees", "30", "--all"]])
+def test_cli_funding_json_matches_contract(cli_env, args):
+    res = CliRunner().invoke(cli.app, ["funding", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data and errors("funding", data) == []
+    state = args[1]
+    assert all(not d["level"].startswith("state:") or d["level"] == f"state:{state}" for d in data)
+    if "--all" in args:
+        assert any(d["status"] == "ended" for d in data)
+    else:
+        assert all(d["status"] != "ended" for d in data)
+    if "--topic" in args:
+        assert all("Beratung" in d["why"] for d in data)
+
+
+def test_cli_funding_rejects_unknown_state(cli_env):
+    res = CliRunner().invoke(cli.app, ["funding", "--state", "XX", "--employees", "5", "--json"])
+    assert res.exit_code == 2 and "Bundesland" in res.output
+
+
+def test_personas_cover_every_industry():
+    industries = {data["company"]["industry"] for _, data in load_personas()}
+    assert len(load_personas()) >= 15 and len(industries) == 11
