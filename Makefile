@@ -41,6 +41,7 @@ eval: index
 bench: $(STAMP)
 	$(PY) bench/bench_ingest.py
 	$(PY) bench/bench_retrieval.py
+	$(PY) bench/bench_consult.py
 
 clean:
 	rm -rf $(VENV) .data
