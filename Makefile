@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 index: $(STAMP)
-	$(BIN)/assistant ingest --if-missing
+	$(BIN)/assistant ingest
 
 run: index
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 --browser.gatherUsageStats false --server.headless true

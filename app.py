@@ -1,44 +1,69 @@
-"""Streamlit front end (thin): it only calls the `assistant` core. Start with `make run`."""
+"""KI-Sprechstunde – Streamlit front end. A thin router: pages live in `ui/pages/`, logic in `assistant/`.
+
+Start with `make run` (or `streamlit run app.py`). German by default, English via the sidebar; everything stays
+on this computer (telemetry is off here and in .streamlit/config.toml).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import streamlit as st
 
-from assistant.config import disable_telemetry
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # `ui` is a folder next to this file, not installed
+
+from assistant.config import disable_telemetry  # noqa: E402
 
 disable_telemetry()
 
+from ui.common import PAGE_FILES, current_id, engine, mode_badge, settings, store  # noqa: E402
+from ui.i18n import LANGS, lang, set_lang, t  # noqa: E402
 
-@st.cache_resource(show_spinner="Lade Wissensbasis und Modell …")
-def engine():
-    from assistant.engine import Engine
 
-    return Engine()
+def _pages() -> dict[str, list]:
+    """Page titles follow the language; files and URLs stay fixed so links and tests do not break."""
+    page = lambda key, icon, url, **kw: st.Page(PAGE_FILES[key], title=t(f"nav.{key}"), icon=icon,  # noqa: E731
+                                               url_path=url, **kw)
+    return {
+        t("app.group_consult"): [page("consult", ":material/explore:", "beratung", default=True), page("chat", ":material/forum:", "fragen"),
+                                 page("saved", ":material/folder_open:", "meine-beratungen")],
+        t("app.group_tools"): [page("funding", ":material/euro:", "foerderfinder"), page("kb", ":material/library_books:", "wissensbasis"),
+                               page("settings", ":material/settings:", "einstellungen")],
+    }
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        st.markdown(f"### :material/forum: {t('app.title')}")
+        st.caption(t("app.tagline"))
+        st.session_state["app::lang"] = lang()
+        st.segmented_control(t("app.lang"), options=list(LANGS), key="app::lang", format_func=lambda c: LANGS[c],
+                             on_change=lambda: set_lang(st.session_state.get("app::lang") or lang()))
+        cid = current_id()
+        title = store().get(cid).title if cid and store().exists(cid) else t("app.none_open")
+        st.markdown(f"**{t('app.current')}:**  \n{title}")
+        s = settings()
+        st.caption((":material/lock: " + t("mode.short_offline")) if s.offline else (":material/smart_toy: " + t("mode.short_ollama",
+                                                                               model=s.llm_model)))
+        st.caption(t("app.privacy"))
 
 
 def main() -> None:
-    st.set_page_config(page_title="KI-Sprechstunde", page_icon="💬", layout="wide")
-    st.title("KI-Sprechstunde")
-    eng = engine()
-    mode = "Offline-Modus (ohne KI-Sprachmodell, Antworten aus der Wissensbasis)" if eng.settings.offline \
-        else f"Ollama-Modus ({eng.settings.llm_model})"
-    st.caption(mode)
-    question = st.text_input("Ihre Frage", placeholder="Welche Förderung gibt es für Beratung zur Digitalisierung?")
-    if question:
-        from assistant.retrieval import IndexNotReady
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
+    st.session_state.setdefault("lang", "en" if _default_lang() == "en" else "de")
+    with st.spinner(t("app.loading")):
+        engine()
+    navigation = st.navigation(_pages())
+    _sidebar()
+    navigation.run()
 
-        try:
-            answer = eng.answerer.ask(question)
-        except IndexNotReady as exc:
-            st.error(str(exc))
-            return
-        st.markdown(answer.answer)
-        if answer.sources:
-            with st.expander(f"Quellen ({len(answer.sources)})", expanded=True):
-                for n, src in enumerate(answer.sources, start=1):
-                    where = f"S. {src.page}" if src.page else (src.section or "")
-                    st.markdown(f"**[{n}] {src.title}** – `{src.source}` {where}")
-                    st.caption(src.excerpt or "")
+
+def _default_lang() -> str:
+    try:
+        return settings().lang
+    except Exception:  # noqa: BLE001 - a broken setting must not keep the app from starting
+        return "de"
 
 
 main()
