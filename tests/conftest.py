@@ -151,3 +151,21 @@ def real_engine(tmp_path_factory):
     report = eng.ingestor.run()
     assert report.ok, report.failed
     return eng
+
+
+@pytest.fixture
+def server():
+    """A fake Ollama on loopback with the default model installed (tests/fake_ollama.py)."""
+    from fake_ollama import FakeOllama
+
+    with FakeOllama(models=["llama3.1:8b"]) as fake:
+        yield fake
+
+
+def online_engine(base, server, timeout_s: float):
+    """The same index and knowledge base as `base`, with OLLAMA_HOST pointing at the fake server."""
+    from assistant.engine import Engine
+
+    settings = Settings(data_dir=base.settings.data_dir, kb_dir=base.settings.kb_dir, ollama_host=server.url,
+                        llm_model="llama3.1:8b", llm_timeout_s=timeout_s)
+    return Engine(settings)

@@ -6,26 +6,17 @@ import json
 
 import pytest
 
-from assistant.config import Settings
 from assistant.contracts import errors
+from assistant.config import Settings
 from assistant.engine import Engine
-from fake_ollama import FakeOllama
+from conftest import online_engine
 
 QUESTION = "Wer verantwortet die KI-Strategie, die Geschäftsführung?"
 
 
 @pytest.fixture
-def server():
-    with FakeOllama(models=["llama3.1:8b"]) as fake:
-        yield fake
-
-
-@pytest.fixture
 def online(ingested, server):
-    """The ingested test knowledge base, now with OLLAMA_HOST pointing at the fake server."""
-    settings = Settings(data_dir=ingested.settings.data_dir, kb_dir=ingested.settings.kb_dir,
-                        ollama_host=server.url, llm_model="llama3.1:8b", llm_timeout_s=1.0)
-    return Engine(settings)
+    return online_engine(ingested, server, timeout_s=1.0)
 
 
 def test_model_answer_with_citations_is_used(online, server):

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.contracts import errors
-from assistant.engine import Engine
 from assistant.intake import parse_intake
-from fake_ollama import FakeOllama
+from conftest import online_engine
 
 PERSONA = Path(__file__).resolve().parent.parent / "evals" / "personas" / "hochbau_bb.json"
 DAY = dt.date(2026, 11, 23)
@@ -24,16 +22,8 @@ def intake():
 
 
 @pytest.fixture
-def server():
-    with FakeOllama(models=["llama3.1:8b"]) as fake:
-        yield fake
-
-
-@pytest.fixture
 def online(real_engine, server):
-    settings = Settings(data_dir=real_engine.settings.data_dir, kb_dir=real_engine.settings.kb_dir,
-                        ollama_host=server.url, llm_model="llama3.1:8b", llm_timeout_s=2.0)
-    return Engine(settings)
+    return online_engine(real_engine, server, timeout_s=2.0)
 
 
 def offline_result(real_engine, intake):
