@@ -64,16 +64,19 @@ def build(n: int, words: list[str], settings: Settings) -> IndexStore:
     return store
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], reuse: Path | None = None) -> None:
+    """`--reuse DIR` measures an index an earlier run built (its folder is printed), skipping the build."""
     disable_telemetry()
     words = vocabulary(Path(__file__).resolve().parent.parent / "knowledge_base")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{'chunks':>8} {'build s':>8} {'bm25 s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     for n in sizes:
-        settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix=f"bench_ret_{n}_")))
+        settings = Settings(data_dir=reuse or Path(tempfile.mkdtemp(prefix=f"bench_ret_{n}_")))
         t0 = time.perf_counter()
-        store = build(n, words, settings)
+        store = IndexStore(settings) if reuse else build(n, words, settings)
         build_s = time.perf_counter() - t0
+        n = store.count_chunks()
+        print(f"# index folder: {settings.data_dir}", flush=True)
         retriever = HybridRetriever(settings, store)
         t0 = time.perf_counter()
         retriever.lexical()
@@ -90,4 +93,8 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000, 100000])
+    args = sys.argv[1:]
+    if "--reuse" in args:
+        main([0], reuse=Path(args[args.index("--reuse") + 1]))
+    else:
+        main([int(a) for a in args] or [1000, 10000, 100000])
