@@ -52,12 +52,14 @@ def intake_query(intake) -> str:
 
 
 def _phrase_hits(phrases: list[str], tokens: set[str]) -> list[str]:
-    hits = []
+    """Catalogue phrases whose every stem occurs in the intake; a phrase listed both as keyword and as process
+    counts once, so an entry does not win by repeating itself."""
+    hits: dict[tuple[str, ...], str] = {}
     for phrase in phrases:
-        stems = analyze(phrase)
-        if stems and all(s in tokens for s in stems):
-            hits.append(phrase)
-    return hits
+        stems = tuple(analyze(phrase))
+        if stems and stems not in hits and all(s in tokens for s in stems):
+            hits[stems] = phrase
+    return list(hits.values())
 
 
 def _process_fit(case: UseCase, intake) -> tuple[float, str | None]:
