@@ -13,23 +13,27 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `ui` is a folder next to this file, not installed
 
-from assistant.config import disable_telemetry  # noqa: E402
+from assistant.config import disable_telemetry
 
 disable_telemetry()
 
-from ui.common import PAGE_FILES, current_id, engine, mode_badge, settings, store  # noqa: E402
-from ui.i18n import LANGS, lang, set_lang, t  # noqa: E402
+from ui.common import PAGE_FILES, current_id, settings, store
+from ui.i18n import LANGS, lang, set_lang, t
+
+
+def _page(key: str, icon: str, url: str, default: bool = False):
+    return st.Page(PAGE_FILES[key], title=t(f"nav.{key}"), icon=icon, url_path=url, default=default)
 
 
 def _pages() -> dict[str, list]:
     """Page titles follow the language; files and URLs stay fixed so links and tests do not break."""
-    page = lambda key, icon, url, **kw: st.Page(PAGE_FILES[key], title=t(f"nav.{key}"), icon=icon,  # noqa: E731
-                                               url_path=url, **kw)
     return {
-        t("app.group_consult"): [page("consult", ":material/explore:", "beratung", default=True), page("chat", ":material/forum:", "fragen"),
-                                 page("saved", ":material/folder_open:", "meine-beratungen")],
-        t("app.group_tools"): [page("funding", ":material/euro:", "foerderfinder"), page("kb", ":material/library_books:", "wissensbasis"),
-                               page("settings", ":material/settings:", "einstellungen")],
+        t("app.group_consult"): [_page("consult", ":material/explore:", "beratung", default=True),
+                                 _page("chat", ":material/forum:", "fragen"),
+                                 _page("saved", ":material/folder_open:", "meine-beratungen")],
+        t("app.group_tools"): [_page("funding", ":material/euro:", "foerderfinder"),
+                               _page("kb", ":material/library_books:", "wissensbasis"),
+                               _page("settings", ":material/settings:", "einstellungen")],
     }
 
 
@@ -44,16 +48,15 @@ def _sidebar() -> None:
         title = store().get(cid).title if cid and store().exists(cid) else t("app.none_open")
         st.markdown(f"**{t('app.current')}:**  \n{title}")
         s = settings()
-        st.caption((":material/lock: " + t("mode.short_offline")) if s.offline else (":material/smart_toy: " + t("mode.short_ollama",
-                                                                               model=s.llm_model)))
+        mode = (":material/lock: " + t("mode.short_offline") if s.offline
+                else ":material/smart_toy: " + t("mode.short_ollama", model=s.llm_model))
+        st.caption(mode)
         st.caption(t("app.privacy"))
 
 
 def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
     st.session_state.setdefault("lang", "en" if _default_lang() == "en" else "de")
-    with st.spinner(t("app.loading")):
-        engine()
     navigation = st.navigation(_pages())
     _sidebar()
     navigation.run()

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from .consult import ConsultResult
 from .report import HEAD, to_markdown
 
+BRIEF_KPIS = 3
 BRIEF_FUNDING = 4  # rows in the table; further matches are listed in one line so the brief stays on 2 pages
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 MORE = {
@@ -45,6 +46,19 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+
+
+def day(value: str | None, lang: str) -> str:
+    """ISO dates as a German reader writes them (28.11.2026); English keeps ISO. Free text stays as typed."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    try:
+        parsed = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return parsed.strftime("%d.%m.%Y") if lang == "de" else parsed.isoformat()
 
 
 def euro(value: float) -> str:
@@ -89,59 +103,68 @@ def shorten(text: str, limit: int = 330) -> str:
 
 
 def first_sentence(text: str) -> str:
-    return shorten(text, 1)
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else ""
+
+
+def first_clause(text: str) -> str:
+    """"Daten: Keine Kundendaten in freie KI-Dienste; erlaubte Werkzeuge …" -> the part before the first ";"."""
+    head = first_sentence(text).split("; ", 1)[0].rstrip(".")
+    return head + "."
 
 
 def _case_blocks(n: int, uc, h: dict, m: dict) -> list[Block]:
-    kpis = [f"{k.name}: " + (f"{k.baseline} → " if k.baseline else "") + k.target for k in uc.kpis]
+    kpis = [f"{k.name}: " + (f"{k.baseline} → " if k.baseline else "") + k.target for k in uc.kpis[:BRIEF_KPIS]]
     cost = f"{euro(uc.cost_band_eur[0])} – {euro(uc.cost_band_eur[1])}"
     return [
         Block("h3", f"{n}. {uc.title}"),
-        Block("labelled", shorten(uc.problem), label=h["problem"]),
-        Block("labelled", shorten(uc.solution, 420), label=h["solution"]),
+        Block("labelled", shorten(uc.problem, 260), label=h["problem"]),
+        Block("labelled", shorten(uc.solution, 340), label=h["solution"]),
         Block("labelled", uc.why_this, label=h["why"]),
         Block("labelled", ", ".join(uc.data_needed), label=h["data"]),
         Block("labelled", f"{uc.effort} · {m['cost']}: {cost}", label=h["effort"]),
         Block("labelled", uc.expected_value, label=h["value"]),
         Block("labelled", "; ".join(kpis), label=h["kpis"]),
         Block("labelled", f"{uc.pilot.scope} ({uc.pilot.duration_weeks} {h['weeks']}). {h['success']}: "
-              + "; ".join(uc.pilot.success_criteria), label=h["pilot"]),
-        Block("labelled", " ".join(first_sentence(r) for r in uc.risks[:3]), label=h["risks"]),
+              + "; ".join(uc.pilot.success_criteria[:2]), label=h["pilot"]),
+        Block("labelled", " ".join(first_sentence(r) for r in uc.risks[:2]), label=h["risks"]),
     ]
 
 
 def _mandate_blocks(result: ConsultResult, h: dict) -> list[Block]:
-    md = result.mandate
+    md, lang = result.mandate, result.language
     out = [Block("h2", h["mandate"]), Block("labelled", md.owner, label=h["owner"]),
            Block("labelled", "; ".join(md.objectives), label=h["objectives"]),
-           Block("labelled", "; ".join(md.focus), label=h["focus"]),
-           Block("labelled", " ".join(md.guardrails), label=h["guardrails"]),
-           Block("labelled", " ".join(md.it_role), label=h["it_role"])]
+           Block("labelled", "; ".join(f for f in md.focus if not f.startswith("Use Case:")) or "; ".join(md.focus),
+                 label=h["focus"]),
+           Block("labelled", " ".join(first_clause(g) for g in md.guardrails), label=h["guardrails"]),
+           Block("labelled", " ".join(first_clause(r) for r in md.it_role), label=h["it_role"])]
     if md.budget_eur is not None:
         out.append(Block("labelled", euro(md.budget_eur), label=h["budget"]))
-    out.append(Block("labelled", "; ".join(f"{d.when}: {d.decision}" for d in md.decision_points),
+    out.append(Block("labelled", "; ".join(f"{day(d.when, lang)}: {d.decision}" for d in md.decision_points),
                      label=h["decisions"]))
     return out
 
 
 def _funding_block(result: ConsultResult, h: dict, m: dict) -> list[Block]:
+    lang = result.language
     if not result.funding:
         return []
     rows, links = [], []
     for f in result.funding[:BRIEF_FUNDING]:
         status = h.get(f.status, f.status)
         if f.ended_on:
-            status += f" ({m['ended_on']} {f.ended_on})"
+            status += f" ({m['ended_on']} {day(f.ended_on, lang)})"
         elif f.deadline:
-            status += f" ({m['deadline']} {f.deadline})"
+            status += f" ({m['deadline']} {day(f.deadline, lang)})"
         amount = shorten(f.rate_or_amount, 110) if f.rate_or_amount else m["not_given"]
-        rows.append([f.name, status, f.as_of, amount, domain(f.source_url)])
+        rows.append([f.name, status, day(f.as_of, lang), amount, domain(f.source_url)])
         links.append(f.source_url)
     out = [Block("h2", h["funding"]),
            Block("table", header=[m["programme"], h["status"], h["as_of"], m["amount"], m["link"]], rows=rows,
                  widths=[0.31, 0.13, 0.10, 0.30, 0.16], links=links)]
     if len(result.funding) > BRIEF_FUNDING:
-        rest = ", ".join(f"{f.name} ({h.get(f.status, f.status)}, {h['as_of']} {f.as_of})"
+        rest = ", ".join(f"{f.name} ({h.get(f.status, f.status)}, {h['as_of']} {day(f.as_of, lang)})"
                          for f in result.funding[BRIEF_FUNDING:])
         out.append(Block("small", f"{m['more_funding']}: {rest}"))
     return out
@@ -160,23 +183,24 @@ def brief_blocks(result: ConsultResult) -> list[Block]:
     lang = result.language if result.language in HEAD else "de"
     h, m = HEAD[lang], MORE[lang]
     mode = h["mode_offline"] if result.mode == "offline" else h["mode_ollama"]
-    out = [Block("title", h["title"]), Block("meta", f"{h['date']} {result.consultation_date}. {mode}"),
+    out = [Block("title", h["title"]), Block("meta", f"{h['date']} {day(result.consultation_date, lang)}. {mode}"),
            Block("p", result.company_summary),
            Block("labelled", f"{result.maturity.level}/5 – {result.maturity.label}. " + " ".join(result.maturity.notes),
                  label=h["maturity"]),
            Block("h2", h["levers"]),
-           Block("numbered", items=[f"<b>{escape(a.area)}</b> – {escape(a.why)}" for a in result.leverage_areas]),
+           Block("numbered", items=[f"<b>{escape(a.area)}</b> – {escape(shorten(a.why, 190))}"
+                                    for a in result.leverage_areas]),
            Block("h2", h["cases"])]
     for n, uc in enumerate(result.use_cases, start=1):
         out += _case_blocks(n, uc, h, m)
     out += _mandate_blocks(result, h)
     out += [Block("h2", h["steps"]),
             Block("table", header=[h["what"], h["who"], h["by"]],
-                  rows=[[s.what, s.who, s.by] for s in result.next_steps], widths=[0.58, 0.28, 0.14])]
+                  rows=[[s.what, s.who, day(s.by, lang)] for s in result.next_steps], widths=[0.56, 0.31, 0.13])]
     out += _funding_block(result, h, m)
     if result.warnings:
         out += [Block("h2", h["warnings"]), Block("bullets", items=[escape(w) for w in result.warnings])]
-    sources = [f"[{n}] {s.title} – {s.source}" + (f", {_where(s, lang)}" if _where(s, lang) else "")
+    sources = [f"[{n}] {s.title}" + (f" ({Path(s.source).name}, {_where(s, lang)})" if s.page else "")
                for n, s in enumerate(result.sources, start=1)]
     if sources:
         out += [Block("h2", h["sources"]), Block("small", "  ".join(sources))]
@@ -219,14 +243,14 @@ def _styles(regular: str, bold: str) -> dict:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
 
-    base = ParagraphStyle("base", fontName=regular, fontSize=8.2, leading=10, spaceAfter=1.6)
+    base = ParagraphStyle("base", fontName=regular, fontSize=8.0, leading=9.6, spaceAfter=1.4)
     return {
         "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=15, leading=18, spaceAfter=3,
                                 textColor=colors.HexColor("#1F3A5F")),
         "meta": ParagraphStyle("meta", parent=base, fontSize=7.6, textColor=colors.HexColor("#555555"), spaceAfter=5),
-        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=11, leading=13.5, spaceBefore=6,
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=11, leading=13, spaceBefore=4.5,
                              spaceAfter=3, textColor=colors.HexColor("#1F3A5F")),
-        "h3": ParagraphStyle("h3", parent=base, fontName=bold, fontSize=9.6, leading=12, spaceBefore=4, spaceAfter=2),
+        "h3": ParagraphStyle("h3", parent=base, fontName=bold, fontSize=9.6, leading=11.5, spaceBefore=3, spaceAfter=1.5),
         "p": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.6, leading=9.2, spaceAfter=0),
         "cellhead": ParagraphStyle("cellhead", parent=base, fontName=bold, fontSize=7.6, leading=9.2, spaceAfter=0),
@@ -271,6 +295,7 @@ def _pdf_flowables(blocks: list[Block], styles: dict, width: float, fix) -> list
             items = [ListItem(Paragraph(fix(i), styles["p"]), leftIndent=12) for i in b.items]
             kind = "bullet" if b.kind == "bullets" else "1"
             out.append(ListFlowable(items, bulletType=kind, start="•" if kind == "bullet" else 1,
+                                    bulletFormat=None if kind == "bullet" else "%s.",
                                     bulletFontName=styles["p"].fontName, bulletFontSize=8, leftIndent=12))
         elif b.kind == "table":
             out.append(_pdf_table(b, styles, width, fix))
@@ -287,15 +312,15 @@ def export_pdf(result: ConsultResult) -> bytes:
     fix = (lambda s: s) if regular == "DejaVuSans" else _winansi_safe
     m = MORE[result.language if result.language in MORE else "de"]
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=12 * mm,
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=13 * mm, rightMargin=13 * mm, topMargin=11 * mm,
                             bottomMargin=13 * mm, title=HEAD[result.language]["title"], author="KI-Sprechstunde",
                             subject=result.company_summary[:120])
 
     def footer(canvas, document) -> None:
         canvas.saveState()
         canvas.setFont(regular, 7)
-        canvas.drawString(14 * mm, 7 * mm, fix(m["footer"]))
-        canvas.drawRightString(A4[0] - 14 * mm, 7 * mm, f"{m['page']} {document.page}")
+        canvas.drawString(13 * mm, 7 * mm, fix(m["footer"]))
+        canvas.drawRightString(A4[0] - 13 * mm, 7 * mm, f"{m['page']} {document.page}")
         canvas.restoreState()
 
     doc.build(_pdf_flowables(brief_blocks(result), _styles(regular, bold), doc.width, fix),

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sqlite3
+import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -76,19 +79,24 @@ class ConsultationStore:
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DB_NAME
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False)
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=10)
         self._db.row_factory = sqlite3.Row
+        self._lock = threading.RLock()  # one connection, shared by the UI's session threads
         with self._tx() as db:
             db.executescript(_SCHEMA)
 
     @classmethod
-    def for_settings(cls, settings) -> "ConsultationStore":
+    def for_settings(cls, settings) -> ConsultationStore:
         return cls(settings.data_dir)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._db:
+        with self._lock, self._db:
             yield self._db
+
+    def _query(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
     def _row(self, row: sqlite3.Row) -> Consultation:
         return Consultation(id=row["id"], title=row["title"], created=row["created"], updated=row["updated"],
@@ -98,17 +106,17 @@ class ConsultationStore:
     # --- reading -------------------------------------------------------------------------------------------
     def list(self) -> list[Consultation]:
         """Most recently changed first: the one the advisor worked on last is on top."""
-        rows = self._db.execute("SELECT * FROM consultations ORDER BY updated DESC, created DESC").fetchall()
+        rows = self._query("SELECT * FROM consultations ORDER BY updated DESC, created DESC")
         return [self._row(r) for r in rows]
 
     def get(self, cid: str) -> Consultation:
-        row = self._db.execute("SELECT * FROM consultations WHERE id=?", (cid,)).fetchone()
-        if row is None:
+        rows = self._query("SELECT * FROM consultations WHERE id=?", (cid,))
+        if not rows:
             raise StorageError(f"Beratung {cid} nicht gefunden.")
-        return self._row(row)
+        return self._row(rows[0])
 
     def exists(self, cid: str | None) -> bool:
-        return bool(cid) and self._db.execute("SELECT 1 FROM consultations WHERE id=?", (cid,)).fetchone() is not None
+        return bool(cid) and bool(self._query("SELECT 1 FROM consultations WHERE id=?", (cid,)))
 
     # --- writing -------------------------------------------------------------------------------------------
     def create(self, title: str, intake: dict | None = None, result: dict | None = None,
@@ -171,7 +179,8 @@ class ConsultationStore:
                            result=data.get("result"), edits=data.get("edits") or {})
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
 
 def is_consultation_export(data: Any) -> bool:
@@ -211,7 +220,7 @@ def apply_edits(result: dict, edits: dict | None):
 def clean_step(step: dict) -> dict:
     """A next-steps row from the table editor: empty cells become empty strings, dates ISO text."""
     def text(value: Any) -> str:
-        if value is None or (isinstance(value, float) and value != value):  # None or NaN from pandas
+        if value is None or (isinstance(value, float) and math.isnan(value)):  # None or NaN from pandas
             return ""
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()[:10]

@@ -6,7 +6,9 @@ Chroma, so a failure half-way never leaves the manifest pointing at missing data
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +34,17 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+def _locked(method):
+    """One SQLite connection serves every UI session's thread; calls on it take turns."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class FileRecord(dict):
     """A row of the manifest (source, doc_id, sha256, title, doc_type, n_chunks, ingested_at)."""
 
@@ -42,6 +55,7 @@ class IndexStore:
     def __init__(self, settings: Settings):
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
         self._db = sqlite3.connect(str(settings.db_path), check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.executescript(_SCHEMA)
@@ -100,13 +114,16 @@ class IndexStore:
         with self._db:
             yield self._db
 
+    @_locked
     def files(self) -> dict[str, FileRecord]:
         rows = self._db.execute("SELECT * FROM files ORDER BY source").fetchall()
         return {row["source"]: FileRecord(dict(row)) for row in rows}
 
+    @_locked
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY seq", (doc_id,))]
 
+    @_locked
     def replace_file(self, source: str, sha256: str, doc_id: str, title: str, doc_type: str,
                      chunks: list[Chunk], old_doc_id: str | None) -> None:
         """Swap a file's manifest rows in one transaction."""
@@ -125,6 +142,7 @@ class IndexStore:
             )
             self._bump(db)
 
+    @_locked
     def remove_file(self, source: str) -> None:
         record = self.files().get(source)
         if record is None:
@@ -142,23 +160,28 @@ class IndexStore:
             "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
 
+    @_locked
     def generation(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
 
+    @_locked
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    @_locked
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                        (key, value))
 
+    @_locked
     def all_chunks(self) -> list[Chunk]:
         rows = self._db.execute("SELECT * FROM chunks ORDER BY doc_id, seq").fetchall()
         return [_row_to_chunk(r) for r in rows]
 
+    @_locked
     def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
         found: dict[str, Chunk] = {}
         for start in range(0, len(ids), 500):
@@ -168,9 +191,11 @@ class IndexStore:
                 found[r["chunk_id"]] = _row_to_chunk(r)
         return found
 
+    @_locked
     def count_chunks(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
+    @_locked
     def reset(self) -> None:
         """Drop everything (used when the embedding model changes: old vectors are meaningless)."""
         try:

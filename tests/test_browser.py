@@ -1,0 +1,184 @@
+"""End to end in a real browser: `streamlit run app.py` as a subprocess, Debian's Chromium driven by Playwright.
+
+The path a managing director takes: import the filled questionnaire, see the use cases, download the PDF brief
+(its text is checked with pypdf), ask a follow-up question, look at funding and the knowledge base.
+Screenshots go to a temp dir; set SCREENSHOT_DIR=docs/screenshots to refresh the ones in the repository.
+Never run `playwright install`: the system Chromium (`make browser` installs it) is used.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+EXAMPLE = ROOT / "evals" / "personas" / "example_handwerk.json"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SLOW = 180_000  # ms: the first consultation loads the embedding model
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not CHROMIUM.exists():
+    pytest.skip("Chromium fehlt unter /usr/bin/chromium (Debian-Paket 'chromium', `make browser` installiert es); "
+                "Browser-Tests übersprungen.", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright für Python ist nicht installiert.")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def app_server(real_engine, tmp_path_factory):
+    """The app on a free loopback port over a private copy of the ingested index."""
+    data = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(real_engine.settings.data_dir, data, ignore=shutil.ignore_patterns("consultations.sqlite*"))
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env.pop("OLLAMA_HOST", None)
+    log = (data.parent / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    target = os.environ.get("SCREENSHOT_DIR")
+    path = (ROOT / target) if target and not Path(target).is_absolute() else Path(target or tmp_path_factory.mktemp("shots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def page(app_server, tmp_path_factory):
+    with playwright_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 1600}, accept_downloads=True, locale="de-DE")
+        pg = context.new_page()
+        pg.set_default_timeout(SLOW)
+        pg.goto(app_server)
+        yield pg
+        context.close()
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the current run (the 'running' indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
+    page.wait_for_timeout(500)
+
+
+def to_top(page) -> None:
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+
+
+def nav(page, label: str) -> None:
+    """Client-side navigation through the sidebar keeps the session (and the consultation on screen)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label, exact=True).click()
+    settle(page)
+
+
+def test_consultation_end_to_end(page, shots: Path, tmp_path: Path) -> None:
+    page.get_by_role("heading", name="Beratung", exact=True).wait_for()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(EXAMPLE))
+    page.get_by_role("button", name="Importieren und auswerten").click()
+    page.get_by_role("heading", name="Empfohlene Use Cases").wait_for()
+    settle(page)
+    cases = page.locator("h4").filter(has_text="1. ")
+    assert cases.count() >= 1
+    assert page.get_by_text("Mandat der Geschäftsführung").count() >= 1
+    to_top(page)
+    page.screenshot(path=str(shots / "beratung_ergebnis.png"))
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="PDF herunterladen").click()
+    pdf_path = tmp_path / "brief.pdf"
+    info.value.save_as(pdf_path)
+    assert info.value.suggested_filename.startswith("KI-Sprechstunde_Huber_Haustechnik_GmbH_")
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert 1 <= len(reader.pages) <= 2
+    assert "Huber Haustechnik GmbH" in text and "Mandat der Geschäftsführung" in text
+    assert "€" in text and "Nächste Schritte" in text and "größten" in text
+    first_case = cases.first.inner_text().split(". ", 1)[1]
+    assert " ".join(first_case.split()) in text
+
+
+def test_follow_up_question_in_chat(page, shots: Path) -> None:
+    nav(page, "Fragen")
+    page.get_by_text("Offline-Modus").first.wait_for()
+    box = page.locator('[data-testid="stChatInputTextArea"]')
+    box.fill("Welche Förderung gibt es für Beratung zur Digitalisierung?")
+    box.press("Enter")
+    page.get_by_text("Quellen (").first.wait_for()
+    settle(page)
+    assert page.get_by_text("Bezogen auf Bayern").count() == 1, "the consultation's state scopes the answer"
+    page.get_by_text("Quellen (").first.click()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "fragen.png"))
+
+
+def test_funding_finder_and_knowledge_base(page, shots: Path) -> None:
+    nav(page, "Förderfinder")
+    page.get_by_text("Programme** gefunden").or_(page.get_by_text("Programme gefunden")).first.wait_for()
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+    # show ended programmes too: they appear greyed out with their end date
+    page.locator('[data-testid="stMultiSelect"]').nth(1).click()
+    page.get_by_role("option", name="beendet").click()
+    page.keyboard.press("Escape")
+    settle(page)
+    page.get_by_text("beendet (grau, nur zur Information)").wait_for()
+    to_top(page)
+    page.screenshot(path=str(shots / "foerderfinder.png"))
+    nav(page, "Wissensbasis")
+    page.get_by_role("heading", name="Eingelesene Dokumente").wait_for()
+    page.screenshot(path=str(shots / "wissensbasis.png"))
+    nav(page, "Meine Beratungen")
+    page.get_by_text("Huber Haustechnik GmbH").first.wait_for()
+    page.screenshot(path=str(shots / "meine_beratungen.png"))
