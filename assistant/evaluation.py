@@ -65,9 +65,13 @@ def tune(retriever: HybridRetriever, questions: list[EvalQuestion]) -> list[dict
     for alpha in [round(a * 0.1, 1) for a in range(0, 11)]:
         rows.append({"fusion": "convex", "param": alpha,
                      **evaluate(retriever, questions, fusion="convex", alpha=alpha)})
-    for k in (5, 20, 60):
-        retriever.settings.rrf_k = k
-        rows.append({"fusion": "rrf", "param": k, **evaluate(retriever, questions, fusion="rrf")})
+    configured = retriever.settings.rrf_k
+    try:
+        for k in (5, 20, 60):
+            retriever.settings.rrf_k = k
+            rows.append({"fusion": "rrf", "param": k, **evaluate(retriever, questions, fusion="rrf")})
+    finally:
+        retriever.settings.rrf_k = configured
     return sorted(rows, key=lambda r: (-r["recall@5"], -r["mrr@10"], -r["ndcg@10"]))
 
 
