@@ -61,9 +61,7 @@ class Answerer:
             context: str | None = None) -> Answer:
         lang = lang or self.settings.lang
         question = question.strip()
-        filters = self.scope(question, filters)
-        hits = self.retriever.search(question, k=max(k, 1) * 2, filters=filters) if question else []
-        hits = self.prefer_current(hits, question)[: max(k, 1)]
+        hits = self.relevant_hits(question, k, filters) if question else []
         if not self.is_grounded(hits):
             return Answer(question=question, answer=NOTHING_FOUND[lang], grounded=False, sources=[])
         offline = self.extract(question, hits, lang)
@@ -106,8 +104,7 @@ class Answerer:
                context: str | None = None):
         """For the chat UI: (iterator of text pieces, final Answer getter). Offline answers come in one piece."""
         lang = lang or self.settings.lang
-        filters = self.scope(question, filters)
-        hits = self.prefer_current(self.retriever.search(question, k=k * 2, filters=filters), question)[:k]
+        hits = self.relevant_hits(question, k, filters)
         if not self.is_grounded(hits):
             answer = Answer(question=question, answer=NOTHING_FOUND[lang], grounded=False, sources=[])
             return iter([answer.answer]), lambda: answer
@@ -138,6 +135,12 @@ class Answerer:
         return generate(), lambda: state["answer"]
 
 
+    def relevant_hits(self, question: str, k: int, filters: Filters | None) -> list[Hit]:
+        """The passages both `ask` and `stream` answer from: state-scoped, current programmes first."""
+        k = max(k, 1)
+        hits = self.retriever.search(question, k=k * 2, filters=self.scope(question, filters))
+        return self.prefer_current(hits, question)[:k]
+
     def scope(self, question: str, filters: Filters | None) -> Filters | None:
         """A question that names one state ("… in Sachsen?") is answered from that state's and nationwide
         material only; an explicit filter wins."""
@@ -165,12 +168,11 @@ class Answerer:
             words = [w for w in fold(ended[doc_id].name).replace("„", " ").replace("“", " ").split() if len(w) > 4]
             return any(w in q for w in words[:3])
 
-        def key(item: tuple[int, Hit]) -> float:
-            rank, hit = item
+        def key(hit: Hit) -> float:
             penalty = 0.7 if hit.chunk.doc_id in ended and not named(hit.chunk.doc_id) else 1.0
             return -(hit.score * penalty)
 
-        return [h for _, h in sorted(enumerate(hits), key=key)]
+        return sorted(hits, key=key)  # stable: equal scores keep the retriever's order
 
     def extract(self, question: str, hits: list[Hit], lang: str, max_sentences: int = 4) -> Answer:
         lex = self.retriever.lexical()

@@ -209,14 +209,10 @@ def nest(flat: dict[str, Any]) -> dict:
 
 
 def fmt_date(value: str | None) -> str:
-    """ISO dates as a German reader expects them (31.01.2026); English keeps ISO."""
-    if not value:
-        return ""
-    try:
-        day = dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return day.strftime("%d.%m.%Y") if lang() == "de" else day.isoformat()
+    """ISO dates as a German reader expects them (31.01.2026); English keeps ISO. Same rule as the export."""
+    from assistant.export import day
+
+    return day(value, lang())
 
 
 def fmt_datetime(value: str | None) -> str:
