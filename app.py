@@ -6,12 +6,7 @@ on this computer (telemetry is off here and in .streamlit/config.toml).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import streamlit as st
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # `ui` is a folder next to this file, not installed
 
 from assistant.config import disable_telemetry
 

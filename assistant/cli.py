@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from .config import disable_telemetry
+from assistant.config import disable_telemetry
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="KI-Sprechstunde – lokale KI-Beratung für KMU.")
 eval_app = typer.Typer(no_args_is_help=True, help="Auswertungen (retrieval, consult).")
@@ -17,7 +17,7 @@ app.add_typer(eval_app, name="eval")
 
 
 def _engine():
-    from .engine import Engine
+    from assistant.engine import Engine
 
     return Engine()
 
@@ -72,7 +72,7 @@ def ask(
     lang: Optional[str] = typer.Option(None, "--lang", help="de oder en."),
 ) -> None:
     """Eine Frage an die Wissensbasis stellen – mit Quellenangaben."""
-    from .retrieval import Filters, IndexNotReady
+    from assistant.knowledge.retrieval import Filters, IndexNotReady
 
     engine = _engine()
     filters = Filters(doc_types=doc_type or None, regions=region or None)
@@ -98,8 +98,8 @@ def eval_retrieval(
     do_tune: bool = typer.Option(False, "--tune", help="Fusion (RRF vs. konvex) und Schwelle kalibrieren."),
 ) -> None:
     """Retrieval messen: recall@1/3/5, MRR@10, nDCG@10 für bm25, dense und hybrid."""
-    from .evaluation import DEFAULT_QUESTIONS, METRICS, calibrate_grounding, compare, load_questions, tune
-    from .retrieval import IndexNotReady
+    from assistant.evals.retrieval_eval import DEFAULT_QUESTIONS, METRICS, calibrate_grounding, compare, load_questions, tune
+    from assistant.knowledge.retrieval import IndexNotReady
 
     engine = _engine()
     qs = load_questions(questions or DEFAULT_QUESTIONS)
@@ -140,9 +140,9 @@ def funding(
     """Passende Förderprogramme finden (nie beendete, außer mit --all)."""
     import datetime as dt
 
-    from .config import get_settings
-    from .funding import FundingQuery, find_funding, load_programmes
-    from .intake import STATE_NAMES
+    from assistant.config import get_settings
+    from assistant.consult.funding import FundingQuery, find_funding, load_programmes
+    from assistant.intake import STATE_NAMES
 
     settings = get_settings()
     if state is not None and state.upper() not in STATE_NAMES:
@@ -178,8 +178,8 @@ def consult(
     """Beratung: Fragebogen → 1–2 Use Cases, Mandat, nächste Schritte, Förderung."""
     import datetime as dt
 
-    from .intake import IntakeError, load_intake
-    from .report import to_markdown
+    from assistant.intake import IntakeError, load_intake
+    from assistant.report.blocks import to_markdown
 
     if lang not in (None, "de", "en"):
         _fail("--lang muss de oder en sein.", 2)
@@ -212,7 +212,7 @@ def intake(
     check: Optional[Path] = typer.Option(None, "--check", help="Ausgefüllten Fragebogen prüfen."),
 ) -> None:
     """Fragebogen exportieren (--blank) oder prüfen (--check)."""
-    from .intake import IntakeError, blank_intake_json, blank_intake_markdown, load_intake
+    from assistant.intake import IntakeError, blank_intake_json, blank_intake_markdown, load_intake
 
     if check is not None:
         try:
@@ -239,7 +239,7 @@ def eval_consult(
     folder: Path = typer.Option(None, "--personas", help="Ordner mit Personas (Standard: evals/personas)."),
 ) -> None:
     """Beratung messen: Trefferquote akzeptabler Use Cases, Vertragsgültigkeit, Förderfehler."""
-    from .consult_eval import PERSONA_DIR, evaluate_all
+    from assistant.evals.consult_eval import PERSONA_DIR, evaluate_all
 
     report = evaluate_all(_engine().consultant, folder or PERSONA_DIR)
     if as_json:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .config import Settings, disable_telemetry, get_settings
+from assistant.config import Settings, disable_telemetry, get_settings
 
 
 class Engine:
@@ -17,19 +17,19 @@ class Engine:
 
     @cached_property
     def store(self):
-        from .store import IndexStore
+        from assistant.knowledge.index_store import IndexStore
 
         return IndexStore(self.settings)
 
     @cached_property
     def retriever(self):
-        from .retrieval import HybridRetriever
+        from assistant.knowledge.retrieval import HybridRetriever
 
         return HybridRetriever(self.settings, self.store)
 
     @cached_property
     def answerer(self):
-        from .answer import Answerer
+        from assistant.knowledge.answers import Answerer
 
         return Answerer(self.settings, self.retriever, self.llm)
 
@@ -38,13 +38,13 @@ class Engine:
         """The Ollama client when OLLAMA_HOST is set (its calls fall back to offline text on any failure)."""
         if self.settings.offline:
             return None
-        from .llm import OllamaWriter
+        from assistant.writing.ollama_client import OllamaClient
 
-        return OllamaWriter(self.settings)
+        return OllamaClient(self.settings)
 
     @cached_property
     def ingestor(self):
-        from .ingest import Ingestor
+        from assistant.knowledge.ingest import Ingestor
 
         return Ingestor(self.settings, self.store)
 
@@ -53,12 +53,12 @@ class Engine:
         """The Ollama writer when a server answers with the configured model, else None (offline)."""
         if self.settings.offline:
             return None
-        from .writing import OllamaRefiner
+        from assistant.writing.refiner import ConsultRefiner
 
-        return OllamaRefiner(self.settings, self.llm)
+        return ConsultRefiner(self.settings, self.llm)
 
     @cached_property
     def consultant(self):
-        from .consult import Consultant
+        from assistant.consult.pipeline import Consultant
 
         return Consultant(self.settings, self.retriever, self.writer)

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.config import Settings, disable_telemetry  # noqa: E402
-from assistant.consult_eval import load_personas  # noqa: E402
+from assistant.evals.consult_eval import load_personas  # noqa: E402
 from assistant.engine import Engine  # noqa: E402
 from assistant.intake import parse_intake  # noqa: E402
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.chunking import chunk_document, index_text  # noqa: E402
+from assistant.knowledge.chunking import chunk_document, index_text  # noqa: E402
 from assistant.config import Settings, disable_telemetry  # noqa: E402
-from assistant.embeddings import get_embedder  # noqa: E402
-from assistant.ingest import Ingestor, discover, source_for  # noqa: E402
-from assistant.loaders import load_document  # noqa: E402
+from assistant.knowledge.embeddings import get_embedder  # noqa: E402
+from assistant.knowledge.ingest import Ingestor, discover, source_for  # noqa: E402
+from assistant.knowledge.loaders import load_document  # noqa: E402
 
 
 def main() -> None:

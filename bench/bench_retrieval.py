@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.config import Settings, disable_telemetry  # noqa: E402
 from assistant.models import Chunk  # noqa: E402
-from assistant.retrieval import HybridRetriever  # noqa: E402
-from assistant.store import IndexStore  # noqa: E402
+from assistant.knowledge.retrieval import HybridRetriever  # noqa: E402
+from assistant.knowledge.index_store import IndexStore  # noqa: E402
 
 QUERIES = [
     "Welche Förderung gibt es für Beratung zur Digitalisierung?", "Brauche ich eine Datenschutz-Folgenabschätzung?",

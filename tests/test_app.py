@@ -16,8 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant.config import reset_settings
-from assistant.consult import ConsultResult
-from assistant.storage import ConsultationStore
+from assistant.consult.pipeline import ConsultResult
+from assistant.consultations import ConsultationStore
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

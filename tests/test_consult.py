@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import cli, config
-from assistant.consult_eval import evaluate_all, load_personas
+from assistant.evals.consult_eval import evaluate_all, load_personas
 from assistant.contracts import errors
 from assistant.intake import parse_intake
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.catalogue import load_catalogue
-from assistant.funding import load_programmes
+from assistant.consult.catalogue import load_catalogue
+from assistant.consult.funding import load_programmes
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = ROOT / "knowledge_base"

@@ -1,4 +1,4 @@
-from assistant.evaluation import score_ranking
+from assistant.evals.retrieval_eval import score_ranking
 
 
 def test_capped_recall_mrr_and_ndcg():

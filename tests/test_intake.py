@@ -234,7 +234,7 @@ def test_models_enforce_the_text_lengths(example, key):
 
 
 def test_labels_come_from_the_questionnaire():
-    from assistant.states import STATE_NAMES as STATES_MODULE
+    from assistant.knowledge.states import STATE_NAMES as STATES_MODULE
 
     assert STATE_NAMES == STATES_MODULE
     assert STATE_NAMES["SN"] == "Sachsen" and len(STATE_NAMES) == 16

@@ -16,11 +16,11 @@ from fake_ollama import FakeOllama, closed_port_url
 from pydantic import BaseModel
 
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.llm import (
+from assistant.writing.ollama_client import (
     LLMOutputInvalid,
     LLMStatus,
     LLMUnavailable,
-    OllamaWriter,
+    OllamaClient,
     load_prompt,
     model_installed,
     parse_json_reply,
@@ -48,20 +48,20 @@ def fake_ollama() -> Iterator[FakeOllama]:
 
 
 def make_writer(host: str, tmp_path: Path, model: str = MODEL, timeout_s: float = 5.0,
-                **kwargs: float) -> OllamaWriter:
+                **kwargs: float) -> OllamaClient:
     settings = Settings(ollama_host=host, llm_model=model, llm_timeout_s=timeout_s, data_dir=tmp_path)
-    return OllamaWriter(settings, **kwargs)
+    return OllamaClient(settings, **kwargs)
 
 
 @pytest.fixture
-def writer(fake_ollama: FakeOllama, tmp_path: Path) -> OllamaWriter:
+def writer(fake_ollama: FakeOllama, tmp_path: Path) -> OllamaClient:
     return make_writer(fake_ollama.url, tmp_path)
 
 
 # -- status ------------------------------------------------------------------------------------------------
 
 
-def test_status_reachable_with_model(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_status_reachable_with_model(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     status = writer.status()
     assert isinstance(status, LLMStatus)
     assert status.reachable and status.model_available
@@ -131,7 +131,7 @@ def test_empty_model_name_is_reported_not_sent(fake_ollama: FakeOllama, tmp_path
 # -- chat / stream -----------------------------------------------------------------------------------------
 
 
-def test_chat_returns_reply_and_sends_the_messages(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_chat_returns_reply_and_sends_the_messages(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = "Ein Pilot kostet meist 10.000 bis 30.000 Euro."
     assert writer.chat(MESSAGES) == "Ein Pilot kostet meist 10.000 bis 30.000 Euro."
     body = fake_ollama.last_chat.body
@@ -141,18 +141,18 @@ def test_chat_returns_reply_and_sends_the_messages(writer: OllamaWriter, fake_ol
     assert [(m["role"], m["content"]) for m in body["messages"]] == [(m["role"], m["content"]) for m in MESSAGES]
 
 
-def test_chat_json_mode_requests_json_format(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_chat_json_mode_requests_json_format(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = '{"ok": true}'
     writer.chat(MESSAGES, json_mode=True)
     assert fake_ollama.last_chat.body["format"] == "json"
 
 
-def test_reply_callable_sees_the_prompt(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_reply_callable_sees_the_prompt(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = lambda messages: f"Echo: {messages[-1]['content']}"
     assert writer.chat(MESSAGES) == "Echo: Was kostet ein KI-Pilotprojekt?"
 
 
-def test_stream_yields_pieces_that_make_the_reply(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_stream_yields_pieces_that_make_the_reply(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = "Erstens klein anfangen, zweitens messen, drittens ausweiten."
     pieces = list(writer.stream(MESSAGES))
     assert len(pieces) > 3
@@ -160,7 +160,7 @@ def test_stream_yields_pieces_that_make_the_reply(writer: OllamaWriter, fake_oll
     assert fake_ollama.last_chat.body["stream"] is True
 
 
-def test_empty_reply_is_invalid_output(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_empty_reply_is_invalid_output(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = "  "
     with pytest.raises(LLMOutputInvalid, match="leere Antwort"):
         writer.chat(MESSAGES)
@@ -198,7 +198,7 @@ def test_slow_model_times_out(fake_ollama: FakeOllama, tmp_path: Path, streaming
 
 
 @pytest.mark.parametrize(("mode", "reason"), [("json", "bad_response"), ("truncated", "unreachable")])
-def test_malformed_body_is_unavailable(writer: OllamaWriter, fake_ollama: FakeOllama, mode: str,
+def test_malformed_body_is_unavailable(writer: OllamaClient, fake_ollama: FakeOllama, mode: str,
                                        reason: str) -> None:
     fake_ollama.malformed = mode
     with pytest.raises(LLMUnavailable) as err:
@@ -208,7 +208,7 @@ def test_malformed_body_is_unavailable(writer: OllamaWriter, fake_ollama: FakeOl
 
 
 @pytest.mark.parametrize("mode", ["json", "truncated"])
-def test_stream_breaking_midway_is_unavailable(writer: OllamaWriter, fake_ollama: FakeOllama, mode: str) -> None:
+def test_stream_breaking_midway_is_unavailable(writer: OllamaClient, fake_ollama: FakeOllama, mode: str) -> None:
     fake_ollama.reply = "Erster Teil, zweiter Teil, dritter Teil."
     fake_ollama.malformed = mode
     pieces = writer.stream(MESSAGES)
@@ -218,7 +218,7 @@ def test_stream_breaking_midway_is_unavailable(writer: OllamaWriter, fake_ollama
     assert err.value.reason in ("bad_response", "unreachable")
 
 
-def test_status_with_malformed_tags_reports_bad_answer(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_status_with_malformed_tags_reports_bad_answer(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.malformed = True
     status = writer.status()
     assert status.reachable and not status.model_available
@@ -228,26 +228,26 @@ def test_status_with_malformed_tags_reports_bad_answer(writer: OllamaWriter, fak
 # -- JSON output -------------------------------------------------------------------------------------------
 
 
-def test_chat_json_returns_validated_model(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_chat_json_returns_validated_model(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = '{"company_summary": "Tischlerei mit 12 Beschäftigten.", "score": 3}'
     result = writer.chat_json(MESSAGES, Summary)
     assert result == Summary(company_summary="Tischlerei mit 12 Beschäftigten.", score=3)
     assert fake_ollama.last_chat.body["format"] == "json"
 
 
-def test_chat_json_accepts_fenced_block(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_chat_json_accepts_fenced_block(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = 'Hier ist das Ergebnis:\n```json\n{"company_summary": "Bäckerei.", "score": 1}\n```\n'
     assert writer.chat_json(MESSAGES, Summary).company_summary == "Bäckerei."
 
 
-def test_chat_json_rejects_invalid_json(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_chat_json_rejects_invalid_json(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = "Gerne! Die Zusammenfassung lautet: Tischlerei."
     with pytest.raises(LLMOutputInvalid, match="kein gültiges JSON") as err:
         writer.chat_json(MESSAGES, Summary)
     assert err.value.raw == fake_ollama.reply
 
 
-def test_chat_json_rejects_wrong_shape(writer: OllamaWriter, fake_ollama: FakeOllama) -> None:
+def test_chat_json_rejects_wrong_shape(writer: OllamaClient, fake_ollama: FakeOllama) -> None:
     fake_ollama.reply = '{"company_summary": "Tischlerei.", "score": "hoch"}'
     with pytest.raises(LLMOutputInvalid, match="Summary") as err:
         writer.chat_json(MESSAGES, Summary)

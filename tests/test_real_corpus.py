@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from assistant.contracts import errors
-from assistant.evaluation import compare, load_questions
+from assistant.evals.retrieval_eval import compare, load_questions
 
 
 def test_hybrid_meets_the_bar_and_beats_each_leg(real_engine):

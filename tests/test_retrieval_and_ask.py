@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant.contracts import errors
-from assistant.retrieval import Filters, IndexNotReady
+from assistant.knowledge.retrieval import Filters, IndexNotReady
 
 
 def test_hybrid_finds_the_right_document(ingested):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.consult import Consultant, ConsultResult
-from assistant.export import (
+from assistant.consult.pipeline import Consultant, ConsultResult
+from assistant.report.renderers import (
     brief_blocks,
     day,
     export_docx,
@@ -25,8 +25,8 @@ from assistant.export import (
     split_sentences,
 )
 from assistant.intake import parse_intake
-from assistant.report import to_markdown
-from assistant.storage import (
+from assistant.report.blocks import to_markdown
+from assistant.consultations import (
     DB_NAME,
     ConsultationStore,
     StorageError,
@@ -256,7 +256,7 @@ def test_pdf_uses_edits(result: ConsultResult) -> None:
 
 def test_pdf_without_dejavu_falls_back_to_helvetica(result: ConsultResult, monkeypatch) -> None:
     """Helvetica's WinAnsi encoding still carries äöüß and €; only arrows are replaced."""
-    from assistant import export
+    from assistant.report import renderers as export
 
     monkeypatch.setattr(export, "pdf_fonts", lambda: ("Helvetica", "Helvetica-Bold"))
     body = flat(pdf_text(export.export_pdf(result))[0])

@@ -1,4 +1,4 @@
-from assistant.text_analysis import analyze, fold
+from assistant.knowledge.german_analysis import analyze, fold
 
 
 def test_umlaut_spellings_meet():

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.models import Answer, SourceRef
-from assistant.states import STATE_NAMES, detect_state
-from assistant.text_analysis import fold
+from assistant.knowledge.states import STATE_NAMES, detect_state
+from assistant.knowledge.german_analysis import fold
 
 _WHY = re.compile(r"\b(warum|wieso|weshalb|why)\b", re.IGNORECASE)
 _CASE_WORDS = ("use case", "usecase", "use-case", "anwendungsfall", "anwendung", "vorschlag", "empfehlung",

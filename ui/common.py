@@ -58,7 +58,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def _store_for(data_dir: str):
-    from assistant.storage import ConsultationStore
+    from assistant.consultations import ConsultationStore
 
     return ConsultationStore(data_dir)
 
@@ -148,7 +148,7 @@ def current_intake() -> dict:
 
 def current_result():
     """The result with the advisor's edits applied, or None."""
-    from assistant.storage import apply_edits
+    from assistant.consultations import apply_edits
 
     raw = consultation_state("result")
     if not raw:
@@ -158,7 +158,7 @@ def current_result():
 
 def autosave(**fields: Any) -> None:
     """Save the current consultation now; the first save creates it. Failures are shown, never swallowed."""
-    from assistant.storage import default_title
+    from assistant.consultations import default_title
 
     intake = fields.get("intake", current_intake())
     cid = current_id()
@@ -210,7 +210,7 @@ def nest(flat: dict[str, Any]) -> dict:
 
 def fmt_date(value: str | None) -> str:
     """ISO dates as a German reader expects them (31.01.2026); English keeps ISO. Same rule as the export."""
-    from assistant.export import day
+    from assistant.report.renderers import day
 
     return day(value, lang())
 

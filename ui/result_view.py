@@ -1,7 +1,7 @@
 """The consultation result on screen: maturity, levers, use-case cards, mandate, next steps, funding, sources —
 with in-place editing of the texts an advisor usually adapts (owner, names, dates, wording) before exporting.
 
-Edits are stored apart from the engine's result (see `assistant.storage.apply_edits`), saved as they happen, and
+Edits are stored apart from the engine's result (see `assistant.consultations.apply_edits`), saved as they happen, and
 every export uses the edited version.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from assistant.consult import ConsultResult
-from assistant.export import export_docx, export_markdown, export_pdf, file_stem
-from assistant.storage import apply_edits, clean_step
+from assistant.consult.pipeline import ConsultResult
+from assistant.report.renderers import export_docx, export_markdown, export_pdf, file_stem
+from assistant.consultations import apply_edits, clean_step
 from ui.common import PAGE_FILES, autosave, consultation_state, current_id, euro, fmt_date, friendly, store
 from ui.i18n import lang, t
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.intake import blank_intake_json, blank_intake_markdown, load_questionnaire
-from assistant.storage import is_consultation_export
+from assistant.consultations import is_consultation_export
 from ui import questionnaire as form
 from ui.common import (
     PAGE_FILES,

@@ -31,9 +31,9 @@ def _mode() -> None:
     st.markdown(t("set.mode_ollama", host=s.ollama_host, model=s.llm_model))
     if st.button(t("set.check_ollama"), key="set::check"):
         with friendly("action.check_ollama"):
-            from assistant.llm import OllamaWriter
+            from assistant.writing.ollama_client import OllamaClient
 
-            status = OllamaWriter(s).status()
+            status = OllamaClient(s).status()
             (st.success if status.model_available else st.warning)(status.message)
 
 

@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from assistant.funding import TOPIC_LABELS, FundingQuery, find_funding, load_programmes
-from assistant.states import STATE_NAMES
+from assistant.consult.funding import TOPIC_LABELS, FundingQuery, find_funding, load_programmes
+from assistant.knowledge.states import STATE_NAMES
 from ui.common import current_intake, fmt_date, friendly, settings
 from ui.i18n import lang, t
 

@@ -52,7 +52,7 @@ def _answer_live(question: str) -> dict:
         answer, note = ctx.direct, t("chat.note_from_result")
         st.markdown(answer.answer)
     else:
-        from assistant.retrieval import Filters
+        from assistant.knowledge.retrieval import Filters
 
         filters = Filters(regions=[ctx.state]) if ctx.state else None
         with st.spinner(t("chat.thinking")):

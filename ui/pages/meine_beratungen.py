@@ -10,7 +10,7 @@ import json
 
 import streamlit as st
 
-from assistant.storage import StorageError, is_consultation_export
+from assistant.consultations import StorageError, is_consultation_export
 from ui.common import (
     PAGE_FILES,
     current_id,

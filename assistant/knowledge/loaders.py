@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .models import Document, Section
+from assistant.models import Document, Section
 
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".pdf", ".yaml", ".yml"}
 _FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.DOTALL)
@@ -28,7 +28,7 @@ class IngestError(Exception):
 
 
 def slugify(name: str) -> str:
-    from .text_analysis import fold
+    from assistant.knowledge.german_analysis import fold
 
     return _SLUG_RE.sub("_", fold(name)).strip("_") or "dokument"
 

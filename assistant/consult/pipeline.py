@@ -12,13 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .assessment import LeverageArea, Maturity, area_of, assess_maturity, leverage_areas
-from .catalogue import UseCase, load_catalogue
-from .funding import FundingMatch, FundingQuery, find_funding, load_programmes
-from .matching import ScoreBreakdown, ScoredUseCase, held_back, pick, rank_use_cases
-from .models import SourceRef
-from .planning import Mandate, NextStep, build_mandate, next_steps
-from .texts import label
+from assistant.consult.assessment import LeverageArea, Maturity, area_of, assess_maturity, leverage_areas
+from assistant.consult.catalogue import UseCase, load_catalogue
+from assistant.consult.funding import FundingMatch, FundingQuery, find_funding, load_programmes
+from assistant.consult.matching import ScoreBreakdown, ScoredUseCase, held_back, pick, rank_use_cases
+from assistant.models import SourceRef
+from assistant.consult.planning import Mandate, NextStep, build_mandate, next_steps
+from assistant.consult.texts import label
 
 HOURLY_RATE_ASSUMPTION_EUR = 50
 SAVING_SHARE = {"S": 0.25, "M": 0.3, "L": 0.3}
@@ -94,7 +94,7 @@ def company_summary(intake, maturity: Maturity, lang: str) -> str:
 
 
 def _state_name(code: str, lang: str) -> str:
-    from .intake import option_label
+    from assistant.intake import option_label
 
     return option_label("company.state", code, lang)
 
@@ -271,8 +271,8 @@ class Consultant:
     def guidance_sources(self, query: str, k: int = 2) -> list[SourceRef]:
         if self.retriever is None:
             return []
-        from .answer import to_source
-        from .retrieval import Filters, IndexNotReady
+        from assistant.knowledge.answers import to_source
+        from assistant.knowledge.retrieval import Filters, IndexNotReady
 
         try:
             hits = self.retriever.search_docs(query, k=k, filters=Filters(doc_types=["guidance"]))

@@ -10,8 +10,8 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from .matching import ScoredUseCase
-from .texts import label, texts
+from assistant.consult.matching import ScoredUseCase
+from assistant.consult.texts import label, texts
 
 
 class DecisionPoint(BaseModel):

@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel
 
-from .config import Settings
+from assistant.config import Settings
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
@@ -52,7 +52,7 @@ def unsupported(text: str, facts: str, programme_names: list[str]) -> str | None
 
 def programme_keywords(settings: Settings) -> list[str]:
     """Short, distinctive programme names ("go-digital", "Digital Jetzt") to catch invented recommendations."""
-    from .funding import load_programmes
+    from assistant.consult.funding import load_programmes
 
     names = []
     for p in load_programmes(settings.kb_dir.resolve()):
@@ -61,15 +61,15 @@ def programme_keywords(settings: Settings) -> list[str]:
     return [n for n in names if len(n) >= 5]
 
 
-class OllamaRefiner:
-    """Wraps the Ollama client (assistant.llm) for the consultation texts."""
+class ConsultRefiner:
+    """Wraps the Ollama client (assistant.writing.ollama_client) for the consultation texts."""
 
     def __init__(self, settings: Settings, llm):
         self.settings = settings
         self.llm = llm
 
     def refine(self, result, intake):
-        from .llm import LLMOutputInvalid, LLMUnavailable, load_prompt
+        from assistant.writing.ollama_client import LLMOutputInvalid, LLMUnavailable, load_prompt
 
         de = result.language == "de"
         facts = {

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from .consult import ConsultResult
-from .report import HEAD, to_markdown
+from assistant.consult.pipeline import ConsultResult
+from assistant.report.blocks import HEAD, to_markdown
 
 BRIEF_KPIS = 3
 BRIEF_FUNDING = 4  # rows in the table; further matches are listed in one line so the brief stays on 2 pages

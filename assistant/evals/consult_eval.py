@@ -10,9 +10,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .config import PROJECT_ROOT
-from .contracts import errors
-from .intake import parse_intake
+from assistant.config import PROJECT_ROOT
+from assistant.contracts import errors
+from assistant.intake import parse_intake
 
 PERSONA_DIR = PROJECT_ROOT / "evals" / "personas"
 EVAL_DATE = dt.date(2026, 11, 23)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from .config import Settings
-from .models import Answer, Hit, SourceRef
-from .retrieval import Filters, HybridRetriever
-from .text_analysis import analyze
+from assistant.config import Settings
+from assistant.models import Answer, Hit, SourceRef
+from assistant.knowledge.retrieval import Filters, HybridRetriever
+from assistant.knowledge.german_analysis import analyze
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„\"(])|\n+")
 _MD_NOISE = re.compile(r"(\*\*|__|`|^#+\s*|^\s*[-*]\s+|^\s*\d+\.\s+|^\|)", re.MULTILINE)
@@ -70,7 +70,7 @@ class Answerer:
         return self.compose(question, hits, lang, context, offline)
 
     def llm_messages(self, question: str, hits: list[Hit], lang: str, context: str | None) -> list[dict]:
-        from .llm import load_prompt
+        from assistant.writing.ollama_client import load_prompt
 
         sources = "\n\n".join(f"[{n}] {h.chunk.title} ({h.chunk.source}"
                                + (f", S. {h.chunk.page}" if h.chunk.page else "") + f")\n{h.chunk.text}"
@@ -82,7 +82,7 @@ class Answerer:
 
     def compose(self, question: str, hits: list[Hit], lang: str, context: str | None, offline: Answer) -> Answer:
         """The model writes from the same passages; an answer citing no or unknown sources falls back."""
-        from .llm import LLMError
+        from assistant.writing.ollama_client import LLMError
 
         try:
             text = self.llm.chat(self.llm_messages(question, hits, lang, context))
@@ -115,7 +115,7 @@ class Answerer:
         state = {"answer": offline}
 
         def generate():
-            from .llm import LLMError
+            from assistant.writing.ollama_client import LLMError
 
             try:
                 for piece in self.llm.stream(self.llm_messages(question, hits, lang, context)):
@@ -144,7 +144,7 @@ class Answerer:
     def scope(self, question: str, filters: Filters | None) -> Filters | None:
         """A question that names one state ("… in Sachsen?") is answered from that state's and nationwide
         material only; an explicit filter wins."""
-        from .states import detect_state
+        from assistant.knowledge.states import detect_state
 
         state = detect_state(question)
         if state is None or (filters and filters.regions):
@@ -155,12 +155,12 @@ class Answerer:
         """Ended programmes sink below current ones unless the question names them: users ask what they can
         apply for, and an ended page matching a few more words should not lead the answer."""
         try:
-            from .funding import load_programmes
+            from assistant.consult.funding import load_programmes
 
             ended = {p.id: p for p in load_programmes(self.settings.kb_dir.resolve()) if p.status == "ended"}
         except (OSError, ValueError):
             return hits
-        from .text_analysis import fold
+        from assistant.knowledge.german_analysis import fold
 
         q = fold(question)
 
@@ -223,7 +223,7 @@ class Answerer:
         """Cited funding pages get their status from the structured data, so an ended programme is never
         read as open just because the chosen sentences happen not to say so."""
         try:
-            from .funding import load_programmes
+            from assistant.consult.funding import load_programmes
 
             programmes = {p.id: p for p in load_programmes(self.settings.kb_dir.resolve())}
         except (OSError, ValueError):

@@ -16,8 +16,8 @@ from typing import Iterator
 
 import numpy as np
 
-from .config import Settings, disable_telemetry
-from .models import Chunk
+from assistant.config import Settings, disable_telemetry
+from assistant.models import Chunk
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (

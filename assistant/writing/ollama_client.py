@@ -75,7 +75,7 @@ class LLMStatus(BaseModel):
     message: str
 
 
-class OllamaWriter:
+class OllamaClient:
     """Writes text with the Ollama model from the settings, through the official `ollama` client."""
 
     def __init__(self, settings: Settings | None = None, *, status_timeout_s: float = STATUS_TIMEOUT_S) -> None:

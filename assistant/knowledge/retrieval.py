@@ -15,11 +15,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from .chunking import index_text
-from .config import Settings
-from .models import Chunk, Hit
-from .store import IndexStore
-from .text_analysis import analyze
+from assistant.knowledge.chunking import index_text
+from assistant.config import Settings
+from assistant.models import Chunk, Hit
+from assistant.knowledge.index_store import IndexStore
+from assistant.knowledge.german_analysis import analyze
 
 Mode = Literal["hybrid", "bm25", "dense"]
 OOV_WEIGHT = 1.5
@@ -160,7 +160,7 @@ class HybridRetriever:
     @property
     def embedder(self):
         if self._embedder is None:
-            from .embeddings import get_embedder
+            from assistant.knowledge.embeddings import get_embedder
 
             self._embedder = get_embedder(self.settings)
         return self._embedder

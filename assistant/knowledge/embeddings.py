@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-from .config import Settings, disable_telemetry
+from assistant.config import Settings, disable_telemetry
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, "Embedder"] = {}

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .text_analysis import analyze, fold
-from .texts import label, texts
+from assistant.knowledge.german_analysis import analyze, fold
+from assistant.consult.texts import label, texts
 
 DIGITAL_SOURCES = {"erp", "crm", "email", "office_files", "documents", "photos", "machine_sensors", "webshop",
                    "accounting", "scheduling"}

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .catalogue import UseCase
-from .text_analysis import analyze
+from assistant.consult.catalogue import UseCase
+from assistant.knowledge.german_analysis import analyze
 
 W_RELEVANCE, W_FEASIBILITY, W_STRATEGIC = 0.45, 0.25, 0.30
 OFF_INDUSTRY_FACTOR = 0.55
@@ -116,7 +116,7 @@ def similarities(intake, cases: tuple[UseCase, ...], retriever) -> dict[str, flo
     """Hybrid similarity per catalogue entry, normalised to the best one (0 when the index is unavailable)."""
     if retriever is None:
         return {}
-    from .retrieval import Filters, IndexNotReady
+    from assistant.knowledge.retrieval import Filters, IndexNotReady
 
     try:
         hits = retriever.search_docs(intake_query(intake), k=len(cases), filters=Filters(doc_types=["use_case"]))

@@ -169,7 +169,7 @@ class ConsultationStore:
             if data.get(key) is not None and not isinstance(data[key], dict):
                 raise StorageError(f"Feld „{key}“ ist beschädigt.")
         if data.get("result"):
-            from .consult import ConsultResult
+            from assistant.consult.pipeline import ConsultResult
 
             try:
                 ConsultResult.model_validate(data["result"])
@@ -198,7 +198,7 @@ def apply_edits(result: dict, edits: dict | None):
     Only the fields the UI lets the advisor change are taken over, so a stale or foreign edit cannot break the
     result's structure; the outcome is validated as a `ConsultResult`.
     """
-    from .consult import ConsultResult
+    from assistant.consult.pipeline import ConsultResult
 
     data = json.loads(json.dumps(result))
     edits = edits or {}

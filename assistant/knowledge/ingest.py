@@ -12,10 +12,10 @@ from typing import Callable, Literal
 
 from pydantic import BaseModel
 
-from .chunking import chunk_document, index_text
-from .config import Settings
-from .loaders import SUPPORTED_SUFFIXES, IngestError, load_document
-from .store import IndexStore
+from assistant.knowledge.chunking import chunk_document, index_text
+from assistant.config import Settings
+from assistant.knowledge.loaders import SUPPORTED_SUFFIXES, IngestError, load_document
+from assistant.knowledge.index_store import IndexStore
 
 Status = Literal["added", "updated", "unchanged", "removed", "failed", "skipped"]
 Progress = Callable[[int, int, str], None]
@@ -107,7 +107,7 @@ class Ingestor:
     def embedder(self):
         """Loaded only when something must be embedded: a re-ingest of an unchanged corpus stays fast."""
         if self._embedder is None:
-            from .embeddings import get_embedder
+            from assistant.knowledge.embeddings import get_embedder
 
             self._embedder = get_embedder(self.settings)
         return self._embedder

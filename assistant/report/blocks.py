@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .consult import ConsultResult
+from assistant.consult.pipeline import ConsultResult
 
 HEAD = {
     "de": {"title": "KI-Sprechstunde – Ergebnis für die Strategiesitzung", "date": "Beratung vom",

@@ -53,6 +53,57 @@ class SourceNote(BaseModel):
         return url
 
 
+ValueKind = Literal["time_saved", "waste_reduced", "downtime_avoided", "conversion", "revenue", "error_rate", "energy",
+                    "risk"]
+
+
+class ValueModel(BaseModel):
+    """How a case creates value, in the lever's own unit (format v2, knowledge_base/FORMAT.md)."""
+
+    kind: ValueKind
+    unit: str
+    baseline: str
+    assumption: str
+    low: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+    applies_to: Literal["hours", "volume", "revenue", "cost", "none"] = "none"
+
+
+class Variant(BaseModel):
+    """Industry- or segment-specific wording that replaces the base text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    problem: str | None = None
+    solution: str | None = None
+    example: str | None = None
+    pilot_scope: str | None = None
+
+
+class EnglishValueModel(BaseModel):
+    unit: str
+    baseline: str
+    assumption: str
+
+
+class EnglishTexts(BaseModel):
+    """The English version of every German text of a case (lists in the same order)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    problem: str
+    solution: str
+    example: str | None = None
+    pilot_scope: str
+    success_criteria: list[str]
+    kpis: list[Kpi]
+    risks: list[str]
+    value_model: EnglishValueModel | None = None
+    variants: dict[str, Variant] = {}
+
+
 class UseCase(BaseModel):
     """One catalogue entry; `source` is filled in by the loader (path inside the knowledge base)."""
 
@@ -80,6 +131,16 @@ class UseCase(BaseModel):
     pilot: Pilot
     tools: list[Tool] = Field(min_length=1)
     sources: list[SourceNote] = Field(min_length=1)
+    # format v2 (optional while the catalogue is migrated; the content tests require them afterwards)
+    segments: list[str] = []
+    lever: str | None = None
+    related: list[str] = []
+    automated_decision: bool = False
+    role: Literal["deployer", "provider"] = "deployer"
+    example: str | None = None
+    value_model: ValueModel | None = None
+    variants: dict[str, Variant] = {}
+    en: EnglishTexts | None = None
     source: str = ""
 
     @field_validator("cost_band_eur")

@@ -6,7 +6,7 @@ import hashlib
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from .models import Chunk, Document, Section
+from assistant.models import Chunk, Document, Section
 
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
 

@@ -24,7 +24,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .states import detect_state
+from assistant.knowledge.states import detect_state
 
 ROOT_FIELD = "(root)"
 FILE_FIELD = "(file)"

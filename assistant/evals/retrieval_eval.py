@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from .config import PROJECT_ROOT
-from .retrieval import HybridRetriever
+from assistant.config import PROJECT_ROOT
+from assistant.knowledge.retrieval import HybridRetriever
 
 DEFAULT_QUESTIONS = PROJECT_ROOT / "evals" / "retrieval_questions.yaml"
 METRICS = ["recall@1", "recall@3", "recall@5", "mrr@10", "ndcg@10"]

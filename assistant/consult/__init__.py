@@ -1,0 +1,1 @@
+"""The consultation: assessment, catalogue, matching, planning, funding, pipeline."""

@@ -1,0 +1,1 @@
+"""Evaluations of retrieval and consultation quality."""

@@ -1,0 +1,1 @@
+"""Knowledge base: loading, chunking, indexing, retrieval and cited answers."""

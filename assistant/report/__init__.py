@@ -1,0 +1,1 @@
+"""Report blocks and their renderers (Markdown, PDF, DOCX)."""

@@ -1,0 +1,1 @@
+"""Optional LLM writing (Ollama): client and the refiner that rewrites offline texts under fact checks."""
