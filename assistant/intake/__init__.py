@@ -101,6 +101,7 @@ class Questionnaire(_Definition):
     title: LocalText
     intro: LocalText
     groups: dict[str, LocalText] = {}
+    vocabularies: dict[str, list[dict]] = {}
     sections: list[Section]
 
     def questions(self) -> Iterator[Question]:
