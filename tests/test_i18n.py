@@ -27,7 +27,6 @@ PENDING: set[str] = {
     "assistant/intake/__init__.py",
     "assistant/knowledge/answers.py",
     "assistant/knowledge/embeddings.py",
-    "assistant/knowledge/loaders.py",
     "assistant/knowledge/retrieval.py",
     "assistant/report/blocks.py",
     "assistant/writing/ollama_client.py",
