@@ -293,3 +293,55 @@ def test_cli_consult_with_deep_json_exits_2(tmp_path):
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     result = CliRunner().invoke(cli.app, ["intake", "--check", str(deep)])
     assert result.exit_code == 2 and "verschachtelt" in result.output
+
+
+# --- 4. one LLM deadline per answer ----------------------------------------------------------------------------
+def test_ask_against_slow_drip_server_ends_near_the_deadline_offline(ingested, server):
+    import time
+
+    from conftest import online_engine
+
+    server.drip_s = 0.2
+    server.reply = "Laut Wissensbasis dauert ein Pilotprojekt acht bis zwölf Wochen [1]." * 3
+    online = online_engine(ingested, server, timeout_s=1.5)
+    started = time.monotonic()
+    answer = online.answerer.ask("Wie lange dauert ein Pilotprojekt?")
+    assert time.monotonic() - started < 1.5 + 6  # the reply alone needs > 40 s at this rate
+    assert answer.mode == "offline"
+    assert server.requests_to("/api/chat")
+
+
+# --- 3b. model text is checked: invented programmes, number words, links, images ------------------------------
+FACTS = ("Die Firma hat 40 Beschäftigte in Sachsen. Förderung: go-digital (BAFA), Stand 2026. Zwei Use Cases. "
+         "Quelle: https://www.bafa.de/go-digital")
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Beantragen Sie den Digital-Bonus Sachsen für Ihre Software.", "Digital-Bonus"),
+    ("Das KI-Zukunftsprogramm des Landes zahlt den Pilot.", "KI-Zukunftsprogramm"),
+    ("Die Mittelstandsförderung übernimmt die Kosten.", "Mittelstandsförderung"),
+    ("Mit DigitalJetzt sind Investitionen abgedeckt.", "DigitalJetzt"),
+    ("Sie sparen neunzig Prozent der Zeit.", "neunzig"),
+    ("Das spart fünfundzwanzig Stunden im Monat.", "fünfundzwanzig"),
+    ("Es gibt 90 % Zuschuss.", "90"),
+    ("Details unter evil.example.com/leak?q=geheim", "evil.example.com"),
+    ("Siehe ![Logo](http://127.0.0.1:9/leak?q=geheim)", "Bild"),
+    ("Siehe [BAFA](https://www.bafa.de/go-digital)", "Markdown-Link"),
+    ('<img src="https://evil.example.com/x.png">', "HTML"),
+])
+def test_unsupported_catches_invented_facts_and_markup(text, reason):
+    from assistant.writing.refiner import unsupported
+
+    found = unsupported(text, FACTS, ["go-digital", "Digital Jetzt"])
+    assert found is not None and reason in found
+
+
+@pytest.mark.parametrize("text", [
+    "Ein Betrieb mit 40 Beschäftigten in Sachsen; go-digital passt [1].",
+    "Zwei Anwendungsfälle helfen der Geschäftsführung bei der Digitalisierung.",
+    "Ein Förderprogramm wie go-digital (BAFA) kommt in Frage, Quelle: https://www.bafa.de/go-digital.",
+])
+def test_unsupported_accepts_text_within_the_facts(text):
+    from assistant.writing.refiner import unsupported
+
+    assert unsupported(text, FACTS, ["go-digital", "Digital Jetzt"]) is None
