@@ -20,7 +20,9 @@ from ui.common import (
     reset_consultation,
     store,
 )
-from ui.i18n import t
+from assistant.i18n import msg
+from ui.auth import current_user
+from ui.i18n import lang, t
 
 
 def _open(cid: str) -> None:
@@ -66,6 +68,9 @@ def _card(rec) -> None:
         head.markdown(f"**{rec.title}**{marker}")
         head.caption(t("saved.dates", created=fmt_datetime(rec.created), updated=fmt_datetime(rec.updated)))
         head.markdown(_summary(rec))
+        user = current_user()
+        if user is not None and user.is_admin:  # admins see everyone's: say whose it is
+            head.caption(msg("kb.owner", lang(), owner=rec.owner) if rec.owner else msg("kb.owner_none", lang()))
         badge.markdown(f":{'green' if rec.has_result else 'orange'}-badge[{_status(rec)}]")
         c1, c2, c3, c4, c5 = st.columns(5)
         if c1.button(t("saved.open"), key=f"saved::open::{rec.id}", type="primary", width="stretch"):
