@@ -30,7 +30,6 @@ PENDING: set[str] = {
     "assistant/knowledge/retrieval.py",
     "assistant/report/blocks.py",
     "assistant/writing/ollama_client.py",
-    "assistant/writing/refiner.py",
     "ui/i18n.py",
 }
 

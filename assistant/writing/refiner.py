@@ -199,13 +199,12 @@ class ConsultRefiner:
         }
         intake_json = json.dumps(intake.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=1)
         facts_json = json.dumps(facts, ensure_ascii=False, indent=1, default=str)
-        prompt = load_prompt("consult_refine", language_name="Deutsch" if de else "English",
+        prompt = load_prompt("consult_refine", language_name=msg("writing.language_name", result.language),
                              intake_json=intake_json, facts_json=facts_json)
         try:
             refined = self.llm.chat_json([{"role": "user", "content": prompt}], Refinement)
         except (LLMUnavailable, LLMOutputInvalid) as exc:
-            note = (f"Sprachmodell nicht genutzt ({exc}); Texte aus dem Offline-Modus." if de else
-                    f"Language model not used ({exc}); texts from offline mode.")
+            note = msg("writing.model_not_used", result.language, error=str(exc))
             return result.model_copy(update={"warnings": result.warnings + [note]})
         return self._merge(result, refined, intake_json + facts_json, de)
 
@@ -218,8 +217,7 @@ class ConsultRefiner:
         def accept(field: str, text: str) -> bool:
             reason = unsupported(text, facts, names, "de" if de else "en")
             if reason:
-                warnings.append((f"Modelltext für {field} verworfen ({reason}); Offline-Text verwendet." if de else
-                                 f"Model text for {field} discarded ({reason}); offline text used."))
+                warnings.append(msg("writing.field_discarded", "de" if de else "en", field=field, reason=reason))
             return reason is None
 
         if accept("company_summary", refined.company_summary):
@@ -231,8 +229,7 @@ class ConsultRefiner:
             new = by_id.get(case.id)
             changes = {}
             if new is None:
-                warnings.append((f"Modell lieferte keinen Text für {case.id}; Offline-Text verwendet." if de else
-                                 f"Model returned no text for {case.id}; offline text used."))
+                warnings.append(msg("writing.case_missing", "de" if de else "en", case=case.id))
             else:
                 for field in ("problem", "solution", "why_this"):
                     if accept(f"{case.id}.{field}", getattr(new, field)):
