@@ -13,12 +13,8 @@ from typing import Any
 import pytest
 
 from assistant import contracts
+from assistant import vocabulary
 from assistant.intake import (
-    DATA_SOURCE_LABELS,
-    GOAL_LABELS,
-    INDUSTRY_LABELS,
-    IT_MATURITY_LABELS,
-    STATE_NAMES,
     Intake,
     IntakeError,
     Process,
@@ -234,14 +230,13 @@ def test_models_enforce_the_text_lengths(example, key):
 
 
 def test_labels_come_from_the_questionnaire():
-    from assistant.knowledge.states import STATE_NAMES as STATES_MODULE
-
-    assert STATE_NAMES == STATES_MODULE
-    assert STATE_NAMES["SN"] == "Sachsen" and len(STATE_NAMES) == 16
-    assert INDUSTRY_LABELS["handwerk"] == "Handwerk"
-    assert DATA_SOURCE_LABELS["office_files"] == "Office-Dateien (Excel, Word)"
-    assert set(GOAL_LABELS) == set(SCHEMA["properties"]["goals"]["items"]["enum"])
-    assert set(IT_MATURITY_LABELS) == {1, 2, 3, 4, 5}
+    """One vocabulary: the intake's Literals and the vocabulary module read the same questionnaire options."""
+    assert vocabulary.state_name("SN") == "Sachsen" and len(vocabulary.STATES) == 16
+    assert vocabulary.label("company.industry", "handwerk") == "Handwerk"
+    assert vocabulary.label("data.sources", "office_files") == "Office-Dateien (Excel, Word)"
+    assert set(vocabulary.GOALS) == set(SCHEMA["properties"]["goals"]["items"]["enum"])
+    assert set(typing.get_args(vocabulary.StateCode)) == set(SCHEMA["properties"]["company"]["properties"]["state"]["enum"])
+    assert set(vocabulary.labels("it_maturity")) == {1, 2, 3, 4, 5}
     assert option_label("company.state", "BY", "en") == "Bavaria"
     assert option_label("goals", "unknown") == "unknown"
     assert load_questionnaire() is load_questionnaire()
@@ -478,7 +473,7 @@ def test_intake_summary(example):
     intake = parse_intake(example)
     text = intake_to_markdown(intake)
     for expected in ["Huber Haustechnik GmbH", "Handwerk", "Bayern", "**Anzahl der Beschäftigten:** 18",
-                     "2/5 – Digitale Grundlagen", "2.600.000 €", "| Angebote erstellen", "> Angebote schreiben"]:
+                     "2/5 – Digitale Grundlagen", "2.600.000\u00a0€", "| Angebote erstellen", "> Angebote schreiben"]:
         assert expected in text, expected
     english = intake_to_markdown(intake, "en")
     assert "Bavaria" in english and "€2,600,000" in english and "Skilled trades" in english
