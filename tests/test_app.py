@@ -181,7 +181,8 @@ def test_questionnaire_step_by_step_to_result(data_dir: Path) -> None:
     _fill_step(at, {"data.sources": ["paper", "email", "erp"], "data.quality": "medium", "it_maturity": 2})
     click(at, "q::next")
     assert at.get("progress")[0].proto.text.startswith("Schritt 5 von 5")
-    _fill_step(at, {"ai_experience": "none", "budget_eur": 12000.0})
+    _fill_step(at, {"ai_experience": "none", "budget_eur": "ca. 12.000 €"})
+    assert "Verstanden als: 12.000\u00a0€" in texts(at.caption), "the understood amount is shown before saving"
     click(at, "q::create")
     assert not at.error, texts(at.error)
     titles = case_titles(at)
@@ -198,8 +199,26 @@ def test_questionnaire_step_by_step_to_result(data_dir: Path) -> None:
     saved = the_store(data_dir).list()
     assert len(saved) == 1 and saved[0].title == "Bäckerei Groß & Söhne" and saved[0].has_result
     assert saved[0].intake["company"]["state"] == "SN"
+    assert saved[0].intake["budget_eur"] == 12000, "'ca. 12.000 €' is twelve thousand euros, not 12"
     assert saved[0].intake["processes"] == [{"name": "Filialbestellungen abtippen", "hours_per_month": 30.0,
                                              "pain": 4}], "empty table rows are dropped, pain stays a whole number"
+
+
+def test_amounts_are_read_as_people_type_them(data_dir: Path) -> None:
+    """"20.000 €" in the revenue field is stored as 20000 (it used to become 20); text that is no amount is
+    named at once and stopped by the validator, nothing is guessed."""
+    at = start()
+    click(at, "consult::start_form")
+    _fill_step(at, {"company.name": "Betrag GmbH", "company.annual_revenue_eur": "20.000 €"})
+    assert "Verstanden als: 20.000\u00a0€" in texts(at.caption)
+    assert at.session_state["answers"]["company.annual_revenue_eur"] == 20000
+    _fill_step(at, {"company.annual_revenue_eur": "zwanzig"})
+    assert any("„zwanzig“ ist kein Betrag" in c for c in texts(at.caption))
+    assert at.session_state["answers"]["company.annual_revenue_eur"] == "zwanzig"
+    _fill_step(at, {"company.industry": "handel", "company.employees": 5, "company.state": "SN"})
+    click(at, "q::next")
+    assert any("muss ein Betrag in Euro sein" in e for e in texts(at.error)), texts(at.error)
+    assert at.get("progress")[0].proto.text.startswith("Schritt 1 von 5")
 
 
 def test_answers_are_saved_while_typing_and_kept_when_stepping_back(data_dir: Path) -> None:

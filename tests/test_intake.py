@@ -314,6 +314,26 @@ def test_numbers_given_as_text_are_refused_not_guessed(example):
     assert "ganze Zahl" in errors_for(example)["company.employees"]
 
 
+@pytest.mark.parametrize("typed, euros", [("20.000 €", 20000), ("20 T€", 20000), ("20k", 20000), ("20000", 20000),
+                                          ("ca. 20.000", 20000), ("1,5 Mio. €", 1_500_000), ("€20,000", 20000),
+                                          ("12.500,50 €", 12500.5), ("20.000,-", 20000), (20000, 20000)])
+def test_amounts_in_euros_are_read_as_people_type_them(example, typed, euros):
+    """Budget and revenue are the numbers people write with separators, € and T€; "20.000 €" was stored as 20."""
+    example["budget_eur"] = typed
+    example["company"]["annual_revenue_eur"] = typed
+    intake = parse_intake(example)
+    assert intake.budget_eur == euros and intake.company.annual_revenue_eur == euros
+    assert contracts.errors("intake", intake.to_dict()) == [], "stored as a JSON number, valid against the contract"
+
+
+@pytest.mark.parametrize("typed", ["zwanzig", "20 Äpfel", "20 € pro Monat", "-5 €", True])
+def test_text_that_is_no_amount_is_refused_with_the_field(example, typed):
+    example["budget_eur"] = typed
+    message = errors_for(example)["budget_eur"]
+    assert message.startswith("Budget in Euro (budget_eur)")
+    assert "Betrag in Euro" in message or "mindestens 0" in message or "Zahl" in message, message
+
+
 def test_many_problems_are_reported_at_once_and_all_in_german(example):
     example["company"] = {"industry": "Sanitär", "employees": "viele", "state": None}
     example["goals"] = "efficiency"
