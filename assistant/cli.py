@@ -47,7 +47,8 @@ def _refuse(key: str, **values: object) -> PydanticCustomError:
     return PydanticCustomError("cli_value", text)
 
 
-def choice(option: str, values: type[StrEnum] | tuple[str, ...], case_sensitive: bool = True):
+def choice(option: str, values: type[StrEnum] | tuple[str, ...], case_sensitive: bool = True,
+           refusal: str = "cli.bad_choice"):
     """A parser for one of fixed values; returns the Enum member (or the canonical spelling)."""
     enum = values if isinstance(values, type) else None
     allowed = tuple(v.value for v in values) if enum else tuple(values)
@@ -57,7 +58,7 @@ def choice(option: str, values: type[StrEnum] | tuple[str, ...], case_sensitive:
         for known in allowed:
             if text == known or (not case_sensitive and text.casefold() == known.casefold()):
                 return enum(known) if enum else known
-        raise _refuse("cli.bad_choice", value=text, option=option, allowed=", ".join(allowed))
+        raise _refuse(refusal, value=text, option=option, allowed=", ".join(allowed))
 
     return parse
 
@@ -262,7 +263,7 @@ def eval_retrieval(
 
 @app.command(help=_h("funding"))
 def funding(
-    state: Annotated[Optional[str], typer.Option("--state", parser=choice("--state", vocabulary.STATES, False),
+    state: Annotated[Optional[str], typer.Option("--state", parser=choice("--state", vocabulary.STATES, False, "cli.bad_state"),
                                                  help=_h("state"))] = None,
     employees: Annotated[Optional[int], typer.Option("--employees", parser=number("--employees", True, 1),
                                                      help=_h("employees"))] = None,

@@ -39,7 +39,7 @@ BAD_CALLS = [
     (["consult", "--intake", str(EXAMPLE), "--lang", "fr"], "'fr' ist kein gültiger Wert für --lang."),
     (["intake", "--blank", "--format", "pdf"], "'pdf' ist kein gültiger Wert für --format. Erlaubt: json, md"),
     (["funding", "--topic", "foo"], "'foo' ist kein gültiger Wert für --topic. Erlaubt: consulting, investment"),
-    (["funding", "--state", "Saxony"], "'Saxony' ist kein gültiger Wert für --state. Erlaubt: BW, BY"),
+    (["funding", "--state", "Saxony"], "'Saxony' ist kein Bundesland-Kürzel für --state. Erlaubt: BW, BY"),
     (["funding", "--date", "2026-13-01"], "'2026-13-01' ist kein gültiges Datum für --date."),
     (["consult", "--intake", str(EXAMPLE), "--date", "morgen"], "'morgen' ist kein gültiges Datum für --date."),
     (["funding", "--employees", "viele"], "'viele' ist keine ganze Zahl für --employees."),
