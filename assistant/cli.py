@@ -33,7 +33,7 @@ def _h(key: str) -> str:
 
 # --- value types: one check per kind of value, one German sentence per failure ---------------------------------
 Lang = StrEnum("Lang", {code: code for code in ("de", "en")})
-Format = StrEnum("Format", {"json": "json", "md": "md", "markdown": "markdown"})
+Format = StrEnum("Format", {"json": "json", "md": "md", "markdown": "markdown", "pdf": "pdf"})
 Topic = StrEnum("Topic", {topic: topic for topic in vocabulary.FUNDING_TOPICS})
 DocType = StrEnum("DocType", {kind: kind for kind in ("guidance", "funding", "use_case", "upload")})
 
@@ -356,26 +356,63 @@ def intake(
     fmt: Annotated[Format, typer.Option("--format", parser=choice("--format", Format), help=_h("format"))] = Format.json,
     lang: LangOption = None,
     check: Annotated[Optional[Path], typer.Option("--check", help=_h("check"))] = None,
+    import_pdf: Annotated[Optional[Path], typer.Option("--import", help=_h("import_pdf"))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=_h("output"))] = None,
 ) -> None:
-    """Export the blank questionnaire (--blank) or check a filled one (--check; exit 2 lists every problem)."""
-    from assistant.intake import IntakeError, blank_intake_json, blank_intake_markdown, load_intake
+    """Export the blank questionnaire (--blank, also as a fillable PDF), check a filled JSON (--check) or read a
+    filled PDF form back (--import; prints the intake JSON). Exit 2 lists every problem."""
+    from assistant.intake import IntakeError, blank_intake_json, blank_intake_markdown, load_intake, parse_intake
 
     out_lang = lang.value if lang is not None else "de"
-    if check is not None:
+    if check is not None or import_pdf is not None:
         try:
-            load_intake(check, lang=out_lang)
+            if import_pdf is not None:
+                answers = _read_pdf_form(import_pdf, out_lang)
+                parsed = parse_intake(answers, lang=out_lang)
+            else:
+                parsed = load_intake(check, lang=out_lang)
         except IntakeError as exc:
             for fe in exc.field_errors:
                 typer.echo(f"  - {fe.field}: {fe.message}", err=True)
             raise typer.Exit(2)
+        if import_pdf is not None:
+            text = json.dumps(parsed.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)
+            if output is not None:
+                output.write_text(text + "\n", encoding="utf-8")
+            else:
+                typer.echo(text)
+            return
         typer.echo(msg("cli.intake.valid", out_lang))
         return
     if not blank:
         _fail(msg("cli.need_blank_or_check", ERROR_LANG), 2)
+    if Format(fmt) is Format.pdf:
+        from assistant.intake.pdf_form import blank_form_pdf
+
+        data = blank_form_pdf(out_lang)
+        if output is not None:
+            output.write_bytes(data)
+        else:
+            sys.stdout.buffer.write(data)
+        return
     if Format(fmt) is Format.json:
         _print_json(blank_intake_json(out_lang))
     else:
         typer.echo(blank_intake_markdown(out_lang))
+
+
+def _read_pdf_form(path: Path, lang: str) -> dict:
+    """The answers of a filled PDF form; an unreadable file or a PDF without fields exits 2 with its reason."""
+    from assistant.intake.pdf_form import FormError, read_form_pdf
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        _fail(msg("cli.file_unreadable", ERROR_LANG, path=path, reason=exc.strerror or exc), 2)
+    try:
+        return read_form_pdf(data, name=path.name, lang=lang)
+    except FormError as exc:
+        _fail(str(exc), 2)
 
 
 @eval_app.command("consult", help=_h("eval_consult"))

@@ -37,7 +37,7 @@ BAD_CALLS = [
     (["funding", "--lang", "fr"], "'fr' ist kein gültiger Wert für --lang. Erlaubt: de, en."),
     (["intake", "--blank", "--lang", "fr"], "'fr' ist kein gültiger Wert für --lang. Erlaubt: de, en."),
     (["consult", "--intake", str(EXAMPLE), "--lang", "fr"], "'fr' ist kein gültiger Wert für --lang."),
-    (["intake", "--blank", "--format", "pdf"], "'pdf' ist kein gültiger Wert für --format. Erlaubt: json, md"),
+    (["intake", "--blank", "--format", "docx"], "'docx' ist kein gültiger Wert für --format. Erlaubt: json, md"),
     (["funding", "--topic", "foo"], "'foo' ist kein gültiger Wert für --topic. Erlaubt: consulting, investment"),
     (["funding", "--state", "Saxony"], "'Saxony' ist kein Bundesland-Kürzel für --state. Erlaubt: BW, BY"),
     (["funding", "--date", "2026-13-01"], "'2026-13-01' ist kein gültiges Datum für --date."),
