@@ -164,7 +164,7 @@ def _process_table(w: _Writer, q: Question) -> None:
     widths = [0.46, 0.18, 0.18, 0.18]
     w.need(14)
     x = MARGIN
-    w.c.setFont(w.bold, 8)
+    w.c.setFont(w.bold, 7)
     for col, share in zip(q.columns, widths):
         w.c.drawString(x, w.y - 9, col.label.get(lang))
         x += share * WIDTH
