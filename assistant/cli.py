@@ -440,6 +440,36 @@ def eval_consult(
                           other_state=report["funding_other_state"]))
 
 
+@app.command(help=_h("stats"))
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help=_h("stats_json"))] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help=_h("stats_csv"))] = False,
+    lang: LangOption = None,
+) -> None:
+    """Anonymised needs statistics over all saved consultations (groups under five suppressed)."""
+    from assistant.config import get_settings
+    from assistant.consultations import ConsultationStore
+    from assistant.stats import compute, to_csv
+
+    if as_json and as_csv:
+        _fail(msg("cli.json_and_csv", ERROR_LANG), 2)
+    settings = get_settings()
+    out_lang = lang.value if lang is not None else settings.lang
+    result = compute(ConsultationStore(settings.data_dir).list(), out_lang, settings.kb_dir)
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+        return
+    if as_csv:
+        typer.echo(to_csv(result, out_lang), nl=False)
+        return
+    typer.echo(msg("stats.summary", out_lang, n=result.consultations, results=result.with_result, min=result.min_group))
+    for name, rows in result.tables().items():
+        if rows:
+            typer.echo("\n" + msg(f"stats.table.{name}", out_lang))
+            for row in rows:
+                typer.echo(f"  {row.label[:60]:60} {row.shown:>5}")
+
+
 @app.command(help=_h("status"))
 def status() -> None:
     """Index size, models and mode, to see at a glance what a run will use."""

@@ -29,6 +29,7 @@ PAGES = {
     "ui/pages/wissensbasis.py": ("Wissensbasis", "Knowledge base"),
     "ui/pages/meine_beratungen.py": ("Meine Beratungen", "My consultations"),
     "ui/pages/einstellungen.py": ("Einstellungen & Status", "Settings & status"),
+    "ui/pages/auswertung.py": ("Auswertung", "Analysis"),
 }
 TIMEOUT = 240
 
@@ -535,6 +536,25 @@ def _used_keys() -> set[str]:
                     r"[a-z]+\.[a-z_]*[a-z]", node.value):
                 keys.add(node.value)
     return keys
+
+
+def test_analysis_page_shows_statistics_with_small_groups_suppressed(data_dir: Path) -> None:
+    import json
+
+    answers = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    answers.pop("_eval", None)
+    from assistant.config import get_settings
+    from assistant.consult.pipeline import Consultant
+    from assistant.intake import parse_intake
+
+    result = Consultant(get_settings()).consult(parse_intake(answers)).contract_json()
+    store = ConsultationStore(data_dir)
+    for i in range(6):
+        store.create(f"B{i}", intake=answers, result=result)
+    at = goto(start(), "ui/pages/auswertung.py")
+    text = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "6 gespeicherte Beratungen" in text
+    assert any(b.label == "Als CSV herunterladen" for b in at.get("download_button"))
 
 
 def test_all_ui_texts_exist_in_both_languages() -> None:

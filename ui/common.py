@@ -30,6 +30,7 @@ PAGE_FILES = {
     "kb": "ui/pages/wissensbasis.py",
     "saved": "ui/pages/meine_beratungen.py",
     "settings": "ui/pages/einstellungen.py",
+    "stats": "ui/pages/auswertung.py",
 }
 
 
