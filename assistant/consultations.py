@@ -106,10 +106,6 @@ class ConsultationStore:
             return self
         return ScopedConsultations(self, owner, admin)
 
-    @classmethod
-    def for_settings(cls, settings) -> ConsultationStore:
-        return cls(settings.data_dir)
-
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._db:

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant.consult.pipeline import ConsultResult
-from assistant.report.renderers import export_docx, export_markdown, export_pdf, file_stem
+from assistant.report import export_docx, export_markdown, export_pdf, file_stem
 from assistant.consultations import apply_edits, clean_step
 from ui.common import PAGE_FILES, autosave, consultation_state, current_id, euro, fmt_date, friendly, store
 from ui.i18n import lang, t
@@ -57,7 +57,7 @@ def export_bar(result: ConsultResult) -> None:
     """PDF for the meeting, Word for rewording, Markdown for notes, JSON as a backup of the whole consultation."""
     cid = current_id()
     title = store().get(cid).title if cid and store().exists(cid) else t("consult.title")
-    stem = file_stem(title, result.consultation_date)
+    stem = file_stem(title, result.consultation_date, lang())
     payload = result.model_dump_json()
     c1, c2, c3, c4 = st.columns(4)
     common = {"width": "stretch", "on_click": "ignore"}
@@ -210,8 +210,7 @@ def next_steps(result: ConsultResult, edits: dict) -> None:
                            width="stretch", column_config={
                                "what": st.column_config.TextColumn(t("res.what"), width="large", required=True),
                                "who": st.column_config.TextColumn(t("res.who"), width="medium"),
-                               "by": st.column_config.DateColumn(t("res.by"), format="DD.MM.YYYY"
-                                                                 if lang() == "de" else "YYYY-MM-DD"),
+                               "by": st.column_config.DateColumn(t("res.by"), format=t("res.date_format")),
                            })
     rows = [{"what": r["what"], "who": r["who"], "by": r["by"]} for r in frame.to_dict("records")]
     original_rows = [s.model_dump() for s in original().next_steps]
