@@ -190,3 +190,24 @@ def test_app_refuses_a_network_address_without_login(tmp_path: Path, monkeypatch
     finally:
         config.set_option("server.address", before)
         reset_settings()
+
+
+def test_settings_page_really_asks_the_ollama_server(tmp_path: Path, real_engine, server, monkeypatch):
+    target = tmp_path / "data"
+    shutil.copytree(real_engine.settings.data_dir, target, ignore=shutil.ignore_patterns("consultations.sqlite*"))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(target))
+    monkeypatch.setenv("OLLAMA_HOST", server.url)
+    monkeypatch.delenv("ASSISTANT_AUTH_ENABLED", raising=False)
+    reset_settings()
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=240)
+        at.run()
+        at.switch_page("ui/pages/einstellungen.py").run()
+        assert not at.exception, at.exception
+        assert any("Ollama antwortet" in s.value for s in at.success)
+        assert server.requests_to("/api/tags")
+        server.models = ["mistral:7b"]
+        at.button(key="set::check").click().run()
+        assert any("Offline-Modus" in w.value and "ollama pull" in w.value for w in at.warning)
+    finally:
+        reset_settings()

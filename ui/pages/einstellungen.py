@@ -39,7 +39,7 @@ def _mode() -> None:
             st.success(msg("kb.llm_probe_ok", lang(), model=status.model), icon=":material/smart_toy:")
         else:
             st.warning(msg("kb.llm_probe_fallback", lang(), reason=status.message), icon=":material/lock:")
-    st.button(msg("kb.llm_probe_again", lang()), key="set::check")
+    st.button(t("set.check_ollama"), key="set::check")  # a rerun probes again
 
 
 def _index() -> None:
