@@ -21,6 +21,7 @@ from ui.common import (
     store,
 )
 from assistant.i18n import msg
+from assistant.safe_json import safe_json_loads
 from ui.auth import current_user
 from ui.i18n import lang, t
 
@@ -108,8 +109,8 @@ def _import() -> None:
         if up is None:
             return
         try:
-            data = json.loads(up.getvalue().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = safe_json_loads(up.getvalue().decode("utf-8"), lang=lang())
+        except ValueError:  # not UTF-8, not JSON, or nested too deep to parse safely
             st.error(t("saved.import_not_json"))
             return
         if not is_consultation_export(data):
