@@ -187,3 +187,24 @@ def to_csv(stats: NeedsStats, lang: str = "de") -> str:
         writer.writerow([msg("stats.table.maturity_dimensions", lang), dim.id, dim.name,
                          "" if dim.mean is None else dim.mean])
     return out.getvalue()
+
+
+def peer_average(records: Iterable[Any], industry: str | None, exclude_id: str | None = None) -> dict[str, float] | None:
+    """Mean score per maturity dimension over saved consultations of the same industry; None with fewer than
+    `MIN_GROUP` of them (the radar then shows the firm alone, so no small group can be read off it)."""
+    scores: dict[str, list[float]] = {}
+    n = 0
+    for rec in records:
+        if getattr(rec, "id", None) == exclude_id or not rec.result:
+            continue
+        if ((rec.intake or {}).get("company") or {}).get("industry") != industry:
+            continue
+        dims = (rec.result.get("maturity") or {}).get("dimensions") or []
+        if not dims:
+            continue
+        n += 1
+        for d in dims:
+            scores.setdefault(d["id"], []).append(float(d["score"]))
+    if n < MIN_GROUP:
+        return None
+    return {k: round(statistics.fmean(v), 1) for k, v in scores.items()}

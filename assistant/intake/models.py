@@ -21,9 +21,11 @@ RespondentRole = Literal[vocabulary.values("respondent_role")]  # type: ignore[v
 DataQuality = Literal[vocabulary.values("data.quality")]  # type: ignore[valid-type]
 AiExperience = Literal[vocabulary.values("ai_experience")]  # type: ignore[valid-type]
 StaffAttitude = Literal[vocabulary.values("staff_attitude")]  # type: ignore[valid-type]
+StaffSkills = Literal[vocabulary.values("staff_skills")]  # type: ignore[valid-type]
+GreenDigital = Literal[vocabulary.values("green_digital")]  # type: ignore[valid-type]
 
 __all__ = ["AiExperience", "Company", "DataInfo", "DataQuality", "DataSource", "Goal", "Industry", "Intake",
-           "Process", "RespondentRole", "StaffAttitude", "StateCode"]
+           "GreenDigital", "Process", "RespondentRole", "StaffAttitude", "StaffSkills", "StateCode"]
 
 
 def _blank_to_none(value: object) -> object:
@@ -133,6 +135,8 @@ class Intake(_Open):
     budget_eur: Annotated[Euros | None, Blank] = None
     time_horizon_months: Annotated[Annotated[Int, Field(ge=1, le=60)] | None, Blank] = None
     staff_attitude: Annotated[StaffAttitude | None, Blank] = None
+    staff_skills: Annotated[StaffSkills | None, Blank] = None
+    green_digital: Annotated[GreenDigital | None, Blank] = None
     constraints: Annotated[Annotated[str, Field(max_length=5000)] | None, Blank] = None
 
     def to_dict(self) -> dict[str, Any]:

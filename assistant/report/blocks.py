@@ -20,7 +20,7 @@ from assistant.i18n import formatting, msg, normalise_lang
 
 BRIEF_KPIS = 3
 BRIEF_FUNDING = 4  # rows in the table; further matches are listed in one line so the brief stays on 2 pages
-Kind = Literal["title", "meta", "h2", "h3", "p", "small", "labelled", "bullets", "numbered", "table"]
+Kind = Literal["title", "meta", "h2", "h3", "p", "small", "labelled", "bullets", "numbered", "table", "image"]
 Length = Literal["brief", "full"]
 
 
@@ -40,6 +40,7 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    image: bytes = b""  # PNG for kind "image" (the maturity radar); `text` is its caption / alternative text
 
     def lead(self, index: int) -> str:
         return self.leads[index] if index < len(self.leads) else ""
@@ -105,8 +106,9 @@ def domain(url: str) -> str:
 class _Writer:
     """Builds the blocks of one result in one language and length."""
 
-    def __init__(self, result: ConsultResult, length: Length) -> None:
+    def __init__(self, result: ConsultResult, length: Length, peer: dict[str, float] | None = None) -> None:
         self.result = result
+        self.peer = peer
         self.lang = normalise_lang(result.language)
         self.brief = length == "brief"
 
@@ -141,9 +143,24 @@ class _Writer:
                 Block("p", r.company_summary),
                 Block("labelled", f"{r.maturity.level}/5 – {r.maturity.label}. " + " ".join(r.maturity.notes),
                       label=self.t("maturity")),
+                *self.dimensions(),
                 Block("h2", self.t("levers")),
                 Block("numbered", items=[self.cut(a.why, 190) for a in r.leverage_areas],
                       leads=[a.area for a in r.leverage_areas])]
+
+    def dimensions(self) -> list[Block]:
+        """The six maturity dimensions: the radar image in PDF and Word, the scores with reasons in Markdown."""
+        dims = self.result.maturity.dimensions
+        if not dims:
+            return []
+        line = "; ".join(f"{d.name} {d.score}" for d in dims)
+        if self.brief:
+            from assistant.report.radar import radar_png
+
+            png = radar_png([d.model_dump() for d in dims], self.lang, peer=self.peer)
+            return [Block("image", self.t("radar_caption", scores=line), image=png)]
+        return [Block("labelled", "", label=self.t("dimensions")),
+                Block("bullets", items=[d.reason for d in dims], leads=[f"{d.name}: {d.score}/100" for d in dims])]
 
     def case(self, n: int, uc) -> list[Block]:
         kpis = [f"{k.name}: " + (f"{k.baseline} → " if k.baseline else "") + k.target
@@ -235,9 +252,10 @@ class _Writer:
         return out + self.sources()
 
 
-def brief_blocks(result: ConsultResult, length: Length = "brief") -> list[Block]:
-    """The brief as content blocks, in reading order (`full` keeps every text, for Markdown)."""
-    return _Writer(result, length).blocks()
+def brief_blocks(result: ConsultResult, length: Length = "brief", peer: dict[str, float] | None = None) -> list[Block]:
+    """The brief as content blocks, in reading order (`full` keeps every text, for Markdown). `peer`: the
+    industry average per maturity dimension, drawn into the radar when there are enough saved consultations."""
+    return _Writer(result, length, peer).blocks()
 
 
 def file_stem(title: str, date: str, lang: str = "de") -> str:

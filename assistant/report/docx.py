@@ -26,7 +26,7 @@ def _docx_table(doc, block: Block) -> None:
                     run.font.size = Pt(8)
 
 
-def export_docx(result: ConsultResult) -> bytes:
+def export_docx(result: ConsultResult, peer: dict[str, float] | None = None) -> bytes:
     """An editable Word version of the same brief."""
     from docx import Document
     from docx.shared import Cm, Pt
@@ -38,7 +38,7 @@ def export_docx(result: ConsultResult) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(9.5)
-    for b in brief_blocks(result):
+    for b in brief_blocks(result, peer=peer):
         if b.kind == "title":
             doc.add_heading(b.text, level=0)
         elif b.kind == "h2":
@@ -65,6 +65,9 @@ def export_docx(result: ConsultResult) -> bytes:
                 par.add_run(item)
         elif b.kind == "table":
             _docx_table(doc, b)
+        elif b.kind == "image":
+            doc.add_picture(io.BytesIO(b.image), width=Cm(6))
+            doc.add_paragraph(b.text).runs[0].font.size = Pt(8)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

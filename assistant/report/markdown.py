@@ -46,6 +46,8 @@ def render(blocks: list[Block]) -> str:
             out += [f"{i}. {_item(b, i - 1, text)}" for i, text in enumerate(b.items, start=1)] + [""]
         elif b.kind == "table":
             out += _table(b) + [""]
+        elif b.kind == "image":
+            out += [b.text, ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -111,10 +111,25 @@ def _pdf_flowables(blocks: list[Block], styles: dict, width: float, fix) -> list
                                     bulletFontName=styles["p"].fontName, bulletFontSize=8, leftIndent=12))
         elif b.kind == "table":
             out.append(_pdf_table(b, styles, width, fix))
+        elif b.kind == "image":
+            out.append(_radar_flowable(b, styles, fix))
     return out
 
 
-def export_pdf(result: ConsultResult) -> bytes:
+def _radar_flowable(block: Block, styles: dict, fix):
+    """The radar beside its caption, so the brief keeps its two pages."""
+    import io
+
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, Paragraph, Table, TableStyle
+
+    image = Image(io.BytesIO(block.image), width=5.0 * cm, height=5.0 * cm)
+    table = Table([[image, Paragraph(escape(fix(block.text)), styles["meta"])]], colWidths=[5.4 * cm, None])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def export_pdf(result: ConsultResult, peer: dict[str, float] | None = None) -> bytes:
     """A4 brief with page numbers; returns the PDF bytes (for a download button or a file)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -135,6 +150,6 @@ def export_pdf(result: ConsultResult) -> bytes:
         canvas.drawRightString(A4[0] - 13 * mm, 7 * mm, msg("report.page_footer", lang, page=document.page))
         canvas.restoreState()
 
-    doc.build(_pdf_flowables(brief_blocks(result), _styles(regular, bold), doc.width, fix),
+    doc.build(_pdf_flowables(brief_blocks(result, peer=peer), _styles(regular, bold), doc.width, fix),
               onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
