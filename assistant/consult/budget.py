@@ -21,6 +21,7 @@ from assistant.i18n import formatting as fmt
 from assistant.i18n import msg
 
 Status = Literal["fits", "tight", "over", "unknown"]
+CHEAPER_FROM_TOP = 10  # a cheaper alternative must still be among the best-ranked cases for this firm
 
 
 class CaseBudget(BaseModel):
@@ -118,8 +119,9 @@ def reconcile(picks: list[ScoredUseCase], ranked: list[ScoredUseCase], intake, g
         key = "over" if cb.status == "over" else "tight"
         warnings.append(msg(b + f"warn_{key}", lang, case=cb.title, band=band, budget=fmt.money(budget, lang)))
         offers.append(msg(b + "offer_scope", lang, case=cb.title, scope=p.case.pilot.scope.rstrip(".")))
-        cheaper = next((r for r in ranked if r.case.id not in picked and r.case.cost_band_eur[1] <= budget
-                        and r.breakdown.total > 0), None)
+        cheaper = next((r for r in ranked[:CHEAPER_FROM_TOP] if r.case.id not in picked
+                        and r.case.cost_band_eur[1] <= budget and intake.company.industry in r.case.industries
+                        and r.case.ai_act_class != "high"), None)
         if cheaper is not None:
             offers.append(msg(b + "offer_cheaper", lang, case=cheaper.case.title,
                               band=fmt.money_range(*cheaper.case.cost_band_eur, lang)))

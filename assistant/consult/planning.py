@@ -77,6 +77,7 @@ class FundingStep(BaseModel):
     programme_id: str
     name: str
     kind: str
+    status: str = "open"
     deadline: dt.date | None = None
 
 
@@ -283,7 +284,8 @@ def _dp_needed(picks: list[ScoredUseCase]) -> bool:
 
 
 def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: FundingStep | None = None,
-               lang: str = "de", detected: list[str] | None = None) -> Plan:
+               lang: str = "de", detected: list[str] | None = None,
+               deadlines: list[FundingStep] | None = None) -> Plan:
     """Schedule the steps from the consultation day to the end of the firm's horizon.
 
     Order of the rules: approval → information and baseline → prerequisites (missing data, IT basics, data
@@ -350,6 +352,8 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
                 sid = "funding_window"
             elif funding.kind == "loan":
                 sid = "funding_loan"
+            elif funding.status == "unknown":
+                sid = "funding_check"
             else:
                 sid = "funding_apply"
             b.add(sid, apply_day, roles["accounting"], programme=funding.name,
@@ -359,6 +363,12 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
                 b.add("funding_wait", approval, roles["lead"], programme=funding.name)
                 ready = max(ready, approval)
                 waits = True
+        for extra in deadlines or []:
+            lead = cfg["funding_lead_times"].get(extra.kind, cfg["funding_lead_times"]["grant"])
+            day = min(cal.add(start, lead["prepare"]), cal.on_or_before(extra.deadline))
+            if start <= day <= end:
+                b.add("funding_apply_deadline", day, roles["accounting"], programme=extra.name,
+                      deadline=fmt.day(extra.deadline, lang))
         pilots: list[PilotWindow] = []
         if not first:
             return b, pilots, waits
