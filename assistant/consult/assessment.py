@@ -12,6 +12,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel
 
+from assistant.consult.maturity_dimensions import Dimension
 from assistant.consult.texts import texts
 from assistant.i18n import formatting as fmt
 from assistant.i18n import msg
@@ -23,6 +24,7 @@ class Maturity(BaseModel):
     notes: list[str]
     self_assessed: int | None = None
     capped_by: list[str] = []
+    dimensions: list[Dimension] = []  # the six DMA dimensions, 0–100 each (assistant/consult/maturity_dimensions.py)
 
 
 class LeverageArea(BaseModel):
