@@ -74,7 +74,7 @@ class ConsultResult(BaseModel):
     warnings: list[str]
     budget: BudgetBlock | None = None
     session: Session | None = None
-    contacts: list[dict] = []
+    contacts: list[prep_sheet.ContactOut] = []
     funding_research: str | None = None
 
     def contract_json(self, explain: bool = False) -> dict:

@@ -18,6 +18,7 @@ from assistant.consult.funding import (FundingQuery, FundingSelection, deadline_
 from assistant.consult.matching import ScoredUseCase
 from assistant.consult.planning import FundingStep, Plan, build_plan
 from assistant.consult.session import Session, build_session
+from assistant.i18n import msg
 
 MAX_CONTACTS = 3
 
@@ -27,7 +28,7 @@ class PrepSheet(BaseModel):
     plan: Plan
     budget: BudgetBlock
     session: Session
-    contacts: list[dict] = []
+    contacts: list[ContactOut] = []
     warnings: list[str] = []
 
 
@@ -36,20 +37,52 @@ def _funding_step(match, kind: str | None = None) -> FundingStep:
                        deadline=dt.date.fromisoformat(match.deadline) if match.deadline else None)
 
 
-def contacts_for_firm(kb_dir: Path, intake, lang: str) -> list[dict]:
-    """Up to three named free contacts: the regional Mittelstand-Digital Zentrum, a thematic one, the EDIH or
-    state AI offer (from knowledge_base/contacts/, when that part of the knowledge base is present)."""
-    try:
-        from assistant.knowledge.contacts import contacts_for
-    except ImportError:
-        return []
-    try:
-        found = contacts_for(kb_dir, intake.company.state, intake.company.industry)
-    except (FileNotFoundError, OSError):
-        return []
-    from assistant.consult.contacts_pick import pick_contacts
+class ContactOut(BaseModel):
+    """A named free contact on the sheet; `note` says when a project-funded offer may have ended."""
 
-    return pick_contacts(found, intake, lang)[:MAX_CONTACTS]
+    id: str
+    name: str
+    kind: str
+    city: str | None = None
+    url: str | None = None
+    focus: str = ""
+    status_as_of: str | None = None
+    may_have_ended: bool = False
+    note: str | None = None
+
+
+def pick_contacts(found: list, lang: str) -> list[ContactOut]:
+    """Regional Mittelstand-Digital Zentrum, a thematic one that fits the industry, the state's EDIH or AI offer;
+    remaining slots from the rest in the order `contacts_for` returns (chambers last)."""
+    regional = [c for c in found if c.kind == "mittelstand_digital_zentrum" and not c.nationwide]
+    thematic = [c for c in found if c.kind == "mittelstand_digital_zentrum" and c.nationwide]
+    state_offer = [c for c in found if c.kind in {"edih", "state_ai_offer"} and not c.nationwide] or [
+        c for c in found if c.kind in {"edih", "state_ai_offer"}]
+    chosen = []
+    for group in (regional, thematic, state_offer):
+        if group and group[0] not in chosen:
+            chosen.append(group[0])
+    for c in found:
+        if len(chosen) >= MAX_CONTACTS:
+            break
+        if c not in chosen:
+            chosen.append(c)
+    out = []
+    for c in chosen[:MAX_CONTACTS]:
+        note = None
+        if c.may_have_ended:
+            key = "plan.contacts.may_have_ended" if c.status_as_of else "plan.contacts.may_have_ended_undated"
+            note = msg(key, lang, as_of=c.status_as_of or "")
+        out.append(ContactOut(id=c.id, name=c.name, kind=c.kind, city=c.city, url=c.url, focus=c.focus(lang),
+                              status_as_of=c.status_as_of, may_have_ended=c.may_have_ended, note=note))
+    return out
+
+
+def contacts_for_firm(kb_dir: Path, intake, today: dt.date, lang: str) -> list[ContactOut]:
+    """Up to three named free contacts near the firm (knowledge_base/contacts/)."""
+    from assistant.knowledge.contacts import contacts_for
+
+    return pick_contacts(contacts_for(kb_dir, intake.company.state, intake.company.industry, today=today), lang)
 
 
 def prepare(kb_dir: Path, picks: list[ScoredUseCase], ranked: list[ScoredUseCase], intake, start: dt.date,
@@ -68,7 +101,7 @@ def prepare(kb_dir: Path, picks: list[ScoredUseCase], ranked: list[ScoredUseCase
     budget, budget_warnings = reconcile(picks, ranked, intake, grant if plan.waits_for_funding or grant else None,
                                         lang)
     session = build_session(picks, intake, plan, lang)
-    contacts = contacts_for_firm(kb_dir, intake, lang)
+    contacts = contacts_for_firm(kb_dir, intake, start, lang)
     return PrepSheet(funding=selection, plan=plan, budget=budget, session=session, contacts=contacts,
                      warnings=plan.warnings + budget_warnings)
 

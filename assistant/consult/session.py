@@ -24,6 +24,9 @@ from assistant.i18n import formatting as fmt
 from assistant.i18n import msg
 
 
+MAX_DATA_TASKS = 4
+
+
 class DataTask(BaseModel):
     what: str
     baseline: str
@@ -89,7 +92,7 @@ def _values(picks: list[ScoredUseCase], intake, lang: str) -> dict[str, str]:
     process = next((pr.name for pr in intake.processes or []), None) or (first.processes[0] if first else "")
     systems = named_systems(intake, lang)
     return {"case": first.title if first else "", "missing": ", ".join(label("data_sources", s, lang) for s in
-            dict.fromkeys(missing)), "process": process,
+            list(dict.fromkeys(missing))[:3]), "process": process,
             "system": systems[0] if systems else msg("plan.session.systems.default", lang),
             "kpi": first.kpis[0].name if first else ""}
 
@@ -148,24 +151,24 @@ def data_tasks(picks: list[ScoredUseCase], intake, plan: Plan, lang: str, pilot_
     out = []
     for p in picks[:2]:
         kpi = p.case.kpis[0]
+        by = baseline_step.by if baseline_step else plan.horizon_end
         own = next((pr for pr in intake.processes or [] if pr.name == p.breakdown.matched_process), None)
         if own is not None and own.hours_per_month:
-            base = msg("plan.session.data.baseline_hours", lang, hours=fmt.smart_number(own.hours_per_month, lang),
-                       process=own.name)
-        elif kpi.baseline:
-            base = msg("plan.session.data.baseline_catalogue", lang, baseline=kpi.baseline)
-        else:
-            base = msg("plan.session.data.baseline_unknown", lang)
-        by = baseline_step.by if baseline_step else plan.horizon_end
+            out.append(DataTask(what=msg("plan.session.data.measure_time", lang, process=own.name, case=p.case.title),
+                                baseline=msg("plan.session.data.baseline_hours", lang, process=own.name,
+                                             hours=fmt.smart_number(own.hours_per_month, lang)),
+                                who=pilot_owner, by=by.isoformat()))
+        base = msg("plan.session.data.baseline_catalogue", lang, baseline=kpi.baseline) if kpi.baseline else \
+            msg("plan.session.data.baseline_unknown", lang)
         out.append(DataTask(what=msg("plan.session.data.measure", lang, kpi=kpi.name, case=p.case.title),
                             baseline=base, who=pilot_owner, by=by.isoformat()))
         if p.breakdown.data_gap:
-            missing = ", ".join(label("data_sources", s, lang) for s in p.breakdown.missing_data)
+            missing = ", ".join(label("data_sources", s, lang) for s in p.breakdown.missing_data[:3])
             by = gap_step.by if gap_step and p is picks[0] else plan.horizon_end
             out.append(DataTask(what=msg("plan.session.data.capture", lang, missing=missing, case=p.case.title),
                                 baseline=msg("plan.session.data.baseline_none", lang), who=pilot_owner,
                                 by=by.isoformat()))
-    return out
+    return out[:MAX_DATA_TASKS]
 
 
 def build_session(picks: list[ScoredUseCase], intake, plan: Plan, lang: str = "de") -> Session:
