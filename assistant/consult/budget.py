@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from assistant.consult.funding import FundingMatch
 from assistant.consult.matching import ScoredUseCase
+from assistant.consult.planning import case_text
 from assistant.i18n import formatting as fmt
 from assistant.i18n import msg
 
@@ -81,7 +82,8 @@ def case_budget(p: ScoredUseCase, budget: float | None, grant: FundingMatch | No
     else:
         status = "over"
     b = "plan.budget."
-    summary = msg(b + "case_line", lang, case=case.title, pilot=fmt.money(low, lang),
+    title = case_text(case, lang).title
+    summary = msg(b + "case_line", lang, case=title, pilot=fmt.money(low, lang),
                   year=fmt.money_range(low, high, lang),
                   running=fmt.money(round(high * cfg["running_share"][case.effort], -2), lang),
                   hours=hours, internal=fmt.money(hours * cfg["hourly_rate_eur"], lang))
@@ -90,7 +92,7 @@ def case_budget(p: ScoredUseCase, budget: float | None, grant: FundingMatch | No
                              net=fmt.money(net, lang))
     elif grant is not None and grant.status == "unknown":
         summary += " " + msg(b + "funding_unknown", lang, programme=grant.name)
-    return CaseBudget(case_id=case.id, title=case.title, pilot_eur=low, first_year_eur=(low, high),
+    return CaseBudget(case_id=case.id, title=title, pilot_eur=low, first_year_eur=(low, high),
                       running_eur_per_year=int(round(high * cfg["running_share"][case.effort], -2)),
                       internal_hours=hours, internal_eur=hours * cfg["hourly_rate_eur"], funding_eur=funding,
                       funding_programme=grant.name if funding else None, net_pilot_eur=net, status=status,
@@ -118,12 +120,12 @@ def reconcile(picks: list[ScoredUseCase], ranked: list[ScoredUseCase], intake, g
         band = fmt.money_range(*cb.first_year_eur, lang)
         key = "over" if cb.status == "over" else "tight"
         warnings.append(msg(b + f"warn_{key}", lang, case=cb.title, band=band, budget=fmt.money(budget, lang)))
-        offers.append(msg(b + "offer_scope", lang, case=cb.title, scope=p.case.pilot.scope.rstrip(".")))
+        offers.append(msg(b + "offer_scope", lang, case=cb.title, scope=case_text(p.case, lang).scope))
         cheaper = next((r for r in ranked[:CHEAPER_FROM_TOP] if r.case.id not in picked
                         and r.case.cost_band_eur[1] <= budget and intake.company.industry in r.case.industries
                         and r.case.ai_act_class != "high"), None)
         if cheaper is not None:
-            offers.append(msg(b + "offer_cheaper", lang, case=cheaper.case.title,
+            offers.append(msg(b + "offer_cheaper", lang, case=case_text(cheaper.case, lang).title,
                               band=fmt.money_range(*cheaper.case.cost_band_eur, lang)))
         if cb.funding_eur:
             offers.append(msg(b + "offer_funding", lang, programme=cb.funding_programme,

@@ -102,6 +102,24 @@ def rules() -> dict[str, Any]:
     return yaml.safe_load(raw_text)
 
 
+class CaseText(BaseModel):
+    """The texts of a case in the output language (the catalogue's English block when lang is en)."""
+
+    title: str
+    kpi: str
+    target: str
+    scope: str
+
+
+def case_text(case, lang: str) -> CaseText:
+    en = getattr(case, "en", None) if lang == "en" else None
+    if en is not None:
+        kpi = en.kpis[0] if en.kpis else case.kpis[0]
+        return CaseText(title=en.title, kpi=kpi.name, target=kpi.target, scope=en.pilot_scope.rstrip("."))
+    return CaseText(title=case.title, kpi=case.kpis[0].name, target=case.kpis[0].target,
+                    scope=case.pilot.scope.rstrip("."))
+
+
 # ------------------------------------------------------------------------------------------------ calendar
 
 
@@ -306,7 +324,7 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
 
     def schedule(with_funding: bool, pilot_weeks: int | None) -> tuple[_Builder, list[PilotWindow], bool]:
         b = _Builder(cal, end, lang)
-        case_title = first.case.title if first else ""
+        case_title = case_text(first.case, lang).title if first else ""
         approve = cal.add(start, d["approve"])
         b.add("approve", approve, roles["lead"], case_id=first.case.id if first else None,
               decision=msg("plan.decisions.approve", lang), case=case_title)
@@ -315,7 +333,7 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
               roles["lead"], case=case_title)
         ready = cal.add(approve, d["inform_staff"])
         if first:
-            kpi = first.case.kpis[0].name
+            kpi = case_text(first.case, lang).kpi
             ready = max(ready, b.add("baseline", cal.add(approve, d["baseline"]), roles["pilot_owner"],
                                      case_id=first.case.id, kpi=kpi).by)
         prereq_names: list[str] = []
@@ -325,19 +343,19 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
                 days = d["data_gap"].get(quality, d["data_gap"]["default"])
                 missing = ", ".join(label("data_sources", s, lang) for s in p.breakdown.missing_data)
                 step = b.add("data_gap", cal.add(approve, days), roles["pilot_owner"], case_id=p.case.id,
-                             case=p.case.title, missing=missing)
+                             case=case_text(p.case, lang).title, missing=missing)
                 ready = max(ready, step.by)
                 prereq_names.append(step.what)
             gap = p.case.min_it_maturity - intake.it_maturity
             if gap > 0:
                 step = b.add("it_basics", cal.add(approve, d["it_basics_per_level"] * gap), roles["it"],
-                             case_id=p.case.id, case=p.case.title, systems=_systems(intake, lang))
+                             case_id=p.case.id, case=case_text(p.case, lang).title, systems=_systems(intake, lang))
                 ready = max(ready, step.by)
                 prereq_names.append(step.what)
         if _dp_needed(picks[:1]):
             heavy = any(p.case.health_data or p.case.hr_use for p in picks[:1])
             step = b.add("data_protection", cal.add(approve, d["data_protection"]), roles["dpo"],
-                         case_id=first.case.id, case=first.case.title,
+                         case_id=first.case.id, case=case_text(first.case, lang).title,
                          items=msg("plan.dp_items." + ("dpia" if heavy else "base"), lang))
             ready = max(ready, step.by)
         waits = False
@@ -373,54 +391,56 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
         if not first:
             return b, pilots, waits
         weeks = pilot_weeks or first.case.pilot.weeks
+        t1 = case_text(first.case, lang)
         p_start = cal.add(ready, d["pilot_prep"])
         allowed = field_months(first, intake)
         if allowed:
             shifted = _shift_into(p_start, allowed, cal)
             if shifted != p_start:
-                b.warn("field_season", case=first.case.title, month=fmt.month_year(shifted, lang))
+                b.warn("field_season", case=t1.title, month=fmt.month_year(shifted, lang))
             p_start = shifted
         if busy and p_start.month in busy:
             p_start = _shift_out_of(p_start, busy, cal)
-            b.warn("season_shift", case=first.case.title, date=fmt.day(p_start, lang),
+            b.warn("season_shift", case=t1.title, date=fmt.day(p_start, lang),
                    months_text=_months_text(busy, lang))
         if prereq_names:
-            b.warn("prereq_first", case=first.case.title, date=fmt.day(p_start, lang), what="; ".join(prereq_names))
-        b.add("pilot_start", p_start, roles["pilot_owner"], case_id=first.case.id, case=first.case.title,
-              weeks=weeks, scope=first.case.pilot.scope.rstrip("."))
+            b.warn("prereq_first", case=t1.title, date=fmt.day(p_start, lang), what="; ".join(prereq_names))
+        b.add("pilot_start", p_start, roles["pilot_owner"], case_id=first.case.id, case=t1.title,
+              weeks=weeks, scope=t1.scope)
         p_end = cal.on_or_after(p_start + dt.timedelta(weeks=weeks))
         pilots.append(PilotWindow(case_id=first.case.id, start=p_start, end=p_end, weeks=weeks))
         gate = cal.add(p_end, d["evaluate"])
         second = picks[1] if len(picks) > 1 else None
-        gate_values = {"case": first.case.title}
+        gate_values = {"case": t1.title}
         gate_sid = "gate"
-        if second is not None:
-            gate_sid, gate_values["next"] = "gate_with_next", second.case.title
+        t2 = case_text(second.case, lang) if second is not None else None
+        if t2 is not None:
+            gate_sid, gate_values["next"] = "gate_with_next", t2.title
         b.add(gate_sid, gate, roles["lead"], case_id=first.case.id,
-              decision=msg("plan.decisions.gate", lang, case=first.case.title), **gate_values)
+              decision=msg("plan.decisions.gate", lang, case=t1.title), **gate_values)
         last_case, last_gate = first, gate
         if second is not None:
             s_start = cal.add(gate, d["gate_to_second"])
             s_end = cal.on_or_after(s_start + dt.timedelta(weeks=second.case.pilot.weeks))
             s_gate = cal.add(s_end, d["evaluate"])
             if s_gate <= end:
-                b.add("pilot2_start", s_start, roles["pilot_owner"], case_id=second.case.id, case=second.case.title,
-                      weeks=second.case.pilot.weeks, scope=second.case.pilot.scope.rstrip("."))
-                b.add("gate2", s_gate, roles["lead"], case_id=second.case.id, case=second.case.title,
-                      decision=msg("plan.decisions.gate2", lang, case=second.case.title))
+                b.add("pilot2_start", s_start, roles["pilot_owner"], case_id=second.case.id, case=t2.title,
+                      weeks=second.case.pilot.weeks, scope=t2.scope)
+                b.add("gate2", s_gate, roles["lead"], case_id=second.case.id, case=t2.title,
+                      decision=msg("plan.decisions.gate2", lang, case=t2.title))
                 pilots.append(PilotWindow(case_id=second.case.id, start=s_start, end=s_end,
                                           weeks=second.case.pilot.weeks))
                 last_case, last_gate = second, s_gate
             else:
                 prep = min(cal.add(gate, d["gate_to_second"]), end)
                 if prep > gate:
-                    b.add("next_prepare", prep, roles["pilot_owner"], case_id=second.case.id, case=second.case.title)
-                b.warn("second_after_horizon", case=second.case.title, date=fmt.day(gate, lang))
+                    b.add("next_prepare", prep, roles["pilot_owner"], case_id=second.case.id, case=t2.title)
+                b.warn("second_after_horizon", case=t2.title, date=fmt.day(gate, lang))
         review = cal.add(last_gate, d["review_after_gate"])
         if review > end:
             review = end
         if (review - last_gate).days >= 14:
-            b.add("review", review, roles["lead"], case_id=last_case.case.id, case=last_case.case.title,
+            b.add("review", review, roles["lead"], case_id=last_case.case.id, case=case_text(last_case.case, lang).title,
                   decision=msg("plan.decisions.review", lang))
         return b, pilots, waits
 
@@ -437,13 +457,13 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
         if weeks < pilots[0].weeks:
             planned = pilots[0].weeks
             builder, pilots, waits = schedule(waits, weeks)
-            notes.append(msg("plan.plan_warnings.pilot_shortened", lang, case=first.case.title, weeks=weeks,
+            notes.append(msg("plan.plan_warnings.pilot_shortened", lang, case=case_text(first.case, lang).title, weeks=weeks,
                              planned=planned, months=months))
     if _latest(builder) > end:
         needed = months + -(-(_latest(builder) - end).days // 30)
         _compress(builder.steps, start, end, cal)
         notes.append(msg("plan.plan_warnings.horizon_too_short", lang, months=months,
-                         case=first.case.title if first else "", needed=needed))
+                         case=case_text(first.case, lang).title if first else "", needed=needed))
         pilots = [PilotWindow(case_id=p.case_id, start=min(p.start, end), end=min(p.end, end), weeks=p.weeks)
                   for p in pilots]
     steps = sorted(builder.steps, key=lambda s: (s.by, _ORDER.get(s.id, 50)))
@@ -496,10 +516,10 @@ def build_mandate(picks: list[ScoredUseCase], areas: list, not_now: list[str], i
                   lang: str = "de") -> Mandate:
     """The mandate of leadership; its decision points are the decision steps of `plan` (one source of dates)."""
     m = "plan.mandate."
-    objectives = [msg(m + "objective", lang, case=p.case.title, kpi=p.case.kpis[0].name, target=p.case.kpis[0].target)
-                  for p in picks]
+    texts_ = [case_text(p.case, lang) for p in picks]
+    objectives = [msg(m + "objective", lang, case=t.title, kpi=t.kpi, target=t.target) for t in texts_]
     objectives.append(msg(m + "objective_literacy", lang))
-    focus = [msg(m + "focus_case", lang, case=p.case.title) for p in picks]
+    focus = [msg(m + "focus_case", lang, case=t.title) for t in texts_]
     focus += [msg(m + "focus_lever", lang, area=a.area) for a in areas[:3]]
     if not_now:
         focus.append(msg(m + "focus_not_now", lang, items="; ".join(not_now)))

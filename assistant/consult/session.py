@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel
 
 from assistant.consult.matching import ScoredUseCase
-from assistant.consult.planning import Plan, has_external_it, works_council
+from assistant.consult.planning import Plan, case_text, has_external_it, works_council
 from assistant.consult.texts import label
 from assistant.i18n import formatting as fmt
 from assistant.i18n import msg
@@ -91,10 +91,10 @@ def _values(picks: list[ScoredUseCase], intake, lang: str) -> dict[str, str]:
     missing = [s for p in picks for s in p.breakdown.missing_data]
     process = next((pr.name for pr in intake.processes or []), None) or (first.processes[0] if first else "")
     systems = named_systems(intake, lang)
-    return {"case": first.title if first else "", "missing": ", ".join(label("data_sources", s, lang) for s in
+    return {"case": case_text(first, lang).title if first else "", "missing": ", ".join(label("data_sources", s, lang) for s in
             list(dict.fromkeys(missing))[:3]), "process": process,
             "system": systems[0] if systems else msg("plan.session.systems.default", lang),
-            "kpi": first.kpis[0].name if first else ""}
+            "kpi": case_text(first, lang).kpi if first else ""}
 
 
 def questions(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
@@ -140,7 +140,7 @@ def make_or_buy(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
         products = [t for t in p.case.tools if t.kind != "open_source"]
         key = "plan.session.make_or_buy.case_both" if open_source and products else (
             "plan.session.make_or_buy.case_open" if open_source else "plan.session.make_or_buy.case_buy")
-        out.append(msg(key, lang, case=p.case.title, components=", ".join(open_source[:3])))
+        out.append(msg(key, lang, case=case_text(p.case, lang).title, components=", ".join(open_source[:3])))
     out.append(msg("plan.session.make_or_buy.rule", lang))
     return out
 
@@ -150,22 +150,24 @@ def data_tasks(picks: list[ScoredUseCase], intake, plan: Plan, lang: str, pilot_
     gap_step = next((s for s in plan.steps if s.id == "data_gap"), None)
     out = []
     for p in picks[:2]:
-        kpi = p.case.kpis[0]
+        en = getattr(p.case, "en", None) if lang == "en" else None
+        kpi = en.kpis[0] if en is not None and en.kpis else p.case.kpis[0]
+        local = case_text(p.case, lang)
         by = baseline_step.by if baseline_step else plan.horizon_end
         own = next((pr for pr in intake.processes or [] if pr.name == p.breakdown.matched_process), None)
         if own is not None and own.hours_per_month:
-            out.append(DataTask(what=msg("plan.session.data.measure_time", lang, process=own.name, case=p.case.title),
+            out.append(DataTask(what=msg("plan.session.data.measure_time", lang, process=own.name, case=case_text(p.case, lang).title),
                                 baseline=msg("plan.session.data.baseline_hours", lang, process=own.name,
                                              hours=fmt.smart_number(own.hours_per_month, lang)),
                                 who=pilot_owner, by=by.isoformat()))
         base = msg("plan.session.data.baseline_catalogue", lang, baseline=kpi.baseline) if kpi.baseline else \
             msg("plan.session.data.baseline_unknown", lang)
-        out.append(DataTask(what=msg("plan.session.data.measure", lang, kpi=kpi.name, case=p.case.title),
+        out.append(DataTask(what=msg("plan.session.data.measure", lang, kpi=local.kpi, case=case_text(p.case, lang).title),
                             baseline=base, who=pilot_owner, by=by.isoformat()))
         if p.breakdown.data_gap:
             missing = ", ".join(label("data_sources", s, lang) for s in p.breakdown.missing_data[:3])
             by = gap_step.by if gap_step and p is picks[0] else plan.horizon_end
-            out.append(DataTask(what=msg("plan.session.data.capture", lang, missing=missing, case=p.case.title),
+            out.append(DataTask(what=msg("plan.session.data.capture", lang, missing=missing, case=case_text(p.case, lang).title),
                                 baseline=msg("plan.session.data.baseline_none", lang), who=pilot_owner,
                                 by=by.isoformat()))
     return out[:MAX_DATA_TASKS]
