@@ -2,26 +2,33 @@
 
 Rules that protect the user: an ended programme is never recommended (it appears only on request, with its end
 date and successor); an `unknown` one only with a visible "check current status" note; every result carries its
-as-of date and source; a programme whose application window closes soon is flagged.
+as-of date (with its age when older than a year), the official programme page as its main link and the evidence
+as sources; a programme whose application window closes soon is flagged.
+
+`select_for_firm` chooses what goes on the consultation sheet: at most six entries, grants and free help before
+loans for small budgets, a loan only when its minimum fits the budget, portals in a separate "research yourself"
+line, and state programmes with unknown status shown with their check note instead of being dropped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
 import yaml
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, Field
 
+from assistant.i18n import formatting as fmt
+from assistant.i18n import msg
+from assistant.vocabulary import state_name
+
 Topic = Literal["consulting", "investment", "training", "rnd", "loan"]
-TOPIC_LABELS = {
-    "de": {"consulting": "Beratung", "investment": "Investition", "training": "Qualifizierung",
-           "rnd": "Forschung & Entwicklung", "loan": "Kredit"},
-    "en": {"consulting": "consulting", "investment": "investment", "training": "training",
-           "rnd": "R&D", "loan": "loan"},
-}
+Kind = Literal["portal", "grant", "advice_grant", "rnd_grant", "lottery", "call", "loan", "tax", "advice"]
 DEADLINE_WINDOW_DAYS = 90
 
 
@@ -38,7 +45,11 @@ class Programme(BaseModel):
     turnover_max_eur: float | None = None
     topics: list[Topic] = []
     funding_type: str = ""
+    kind: Kind = "grant"
     rate_or_amount: str | None = None
+    grant_rate: float | None = None
+    grant_max_eur: float | None = None
+    min_project_eur: float | None = None
     status: Literal["open", "ended", "unknown"]
     status_as_of: dt.date
     status_as_of_note: str | None = None
@@ -47,9 +58,12 @@ class Programme(BaseModel):
     successor_ids: list[str] = []
     evidence: str = ""
     source_url: list[str] = Field(min_length=1)
+    official_url: str | None = None
+    official_url_confidence: Literal["high", "medium", "low"] | None = None
     confidence: Literal["high", "medium", "low"]
     conflicts: str | None = None
     notes: str | None = None
+    summary_en: str | None = None
 
 
 class FundingQuery(BaseModel):
@@ -81,12 +95,36 @@ class FundingMatch(BaseModel):
     ended_on: str | None = None
     successors: list[str] = []
     score: float = 0.0
+    kind: str = "grant"
+    amount: str | None = None
+    status_note: str = ""
+    check_note: str | None = None
+    link_official: bool = True
+    evidence_urls: list[str] = []
+    min_project_eur: float | None = None
+    grant_rate: float | None = None
+    grant_max_eur: float | None = None
+
+
+class FundingSelection(BaseModel):
+    """What the sheet shows: the chosen entries, the portals to search oneself, and what was left out and why."""
+
+    entries: list[FundingMatch]
+    research: list[FundingMatch] = []
+    research_line: str | None = None
+    left_out: list[str] = []
 
 
 @lru_cache(maxsize=4)
 def load_programmes(kb_dir: Path) -> tuple[Programme, ...]:
     data = yaml.safe_load((kb_dir / "funding" / "programmes.yaml").read_text(encoding="utf-8"))
     return tuple(Programme(**p) for p in data["programmes"])
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    text = resources.files("assistant.consult").joinpath("data/funding_rules.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
 
 def _size_fits(p: Programme, q: FundingQuery) -> bool:
@@ -104,47 +142,65 @@ def _state_fits(p: Programme, q: FundingQuery) -> bool:
     return not p.states or (q.state is not None and q.state in p.states)
 
 
+def is_official(url: str) -> bool:
+    host = (urlparse(url).netloc or "").lower().removeprefix("www.")
+    return any(host == d or host.endswith("." + d) for d in rules()["official_domains"])
+
+
+def main_link(p: Programme) -> tuple[str, bool]:
+    """The official programme page if known (never a third-party blog), else the best official-looking source."""
+    if p.official_url and p.official_url_confidence in {"high", "medium"}:
+        return p.official_url, True
+    official_sources = [u for u in p.source_url if is_official(u)]
+    if official_sources:
+        return official_sources[0], True
+    if p.official_url:
+        return p.official_url, True
+    return p.source_url[0], False
+
+
+def status_note(p: Programme, today: dt.date, lang: str) -> str:
+    """`Stand Juli 2026`, or `Stand Juli 2025 – vor Antrag prüfen` when the evidence is older than a year."""
+    stale = p.status_as_of < today - relativedelta(months=rules()["status_stale_months"])
+    key = "plan.funding.as_of_stale" if stale and p.status == "open" else "plan.funding.as_of"
+    return msg(key, lang, month=fmt.month_year(p.status_as_of, lang))
+
+
+def _amount(p: Programme, lang: str) -> str | None:
+    if lang == "en":
+        return p.summary_en or p.rate_or_amount
+    return p.rate_or_amount
+
+
 def _why(p: Programme, q: FundingQuery, names: dict[str, str]) -> tuple[str, list[str]]:
-    de = q.lang == "de"
-    labels = TOPIC_LABELS[q.lang]
+    lang = q.lang
+    f = "plan.funding."
     parts = []
     if p.states:
-        parts.append((f"Landesprogramm für {q.state}" if de else f"state programme for {q.state}"))
+        parts.append(msg(f + "why_state", lang, state=state_name(q.state or p.states[0], lang)))
     else:
-        parts.append("bundesweit" if de and p.level == "federal" else
-                     ("EU-Angebot in Deutschland" if de else ("nationwide" if p.level == "federal" else "EU offer")))
+        parts.append(msg(f + ("why_federal" if p.level == "federal" else "why_eu"), lang))
     if p.employees_max is not None and q.employees is not None:
-        parts.append((f"{q.employees} Beschäftigte liegen im Rahmen (bis {p.employees_max})" if de else
-                      f"{q.employees} employees within the limit (up to {p.employees_max})"))
-    hit_topics = [labels[t] for t in p.topics if not q.topics or t in q.topics]
+        parts.append(msg(f + "why_size", lang, employees=q.employees, max=p.employees_max))
+    hit_topics = [msg(f"plan.topics.{t}", lang) for t in p.topics if not q.topics or t in q.topics]
     if hit_topics:
-        parts.append(("Themen: " if de else "topics: ") + ", ".join(hit_topics))
+        parts.append(msg(f + "why_topics", lang, topics=", ".join(hit_topics)))
     notes = []
     if p.status == "unknown":
-        notes.append("Status unklar – vor einer Bewerbung den aktuellen Stand bei der Förderstelle prüfen."
-                     if de else "Status unclear – check the current status with the funder before applying.")
+        notes.append(msg(f + "check_unknown", lang, month=fmt.month_year(p.status_as_of, lang), funder=p.funder))
     if p.status == "ended":
         succ = ", ".join(names.get(s, s) for s in p.successor_ids)
-        ended = p.ended_on.isoformat() if p.ended_on else p.status_as_of.isoformat()
-        notes.append((f"Beendet seit {ended}." if de else f"Ended since {ended}.")
-                     + (f" Nachfolger: {succ}." if succ and de else (f" Successor: {succ}." if succ else "")))
+        ended = fmt.day(p.ended_on or p.status_as_of, lang)
+        notes.append(msg(f + ("ended_successor" if succ else "ended"), lang, date=ended, successor=succ))
     if p.confidence == "low":
-        notes.append("Angaben unsicher (dünne Beleglage)." if de else "Information uncertain (thin evidence).")
-    if p.conflicts:
-        notes.append(p.conflicts)
+        notes.append(msg(f + "low_confidence", lang))
     if p.application_deadline:
         days = (p.application_deadline - q.today).days
         if 0 <= days <= DEADLINE_WINDOW_DAYS:
-            notes.append((f"Frist beachten: Antragsfenster endet am {p.application_deadline.isoformat()} "
-                          f"(in {days} Tagen)." if de else
-                          f"Deadline soon: the window closes on {p.application_deadline.isoformat()} ({days} days)."))
+            notes.append(msg(f + "deadline_soon", lang, date=fmt.day(p.application_deadline, lang), days=days))
         elif days < 0:
-            notes.append((f"Die zuletzt belegte Frist ({p.application_deadline.isoformat()}) ist abgelaufen."
-                          if de else f"The last known deadline ({p.application_deadline.isoformat()}) has passed."))
-    stamp = (f"Stand {p.status_as_of.isoformat()}" if de else f"as of {p.status_as_of.isoformat()}")
-    if p.status_as_of_note:
-        stamp += f" ({p.status_as_of_note})"
-    text = "; ".join(parts) + f". {stamp}."
+            notes.append(msg(f + "deadline_passed", lang, date=fmt.day(p.application_deadline, lang)))
+    text = "; ".join(parts) + ". " + status_note(p, q.today, lang) + "."
     if notes:
         text += " " + " ".join(notes)
     return text, notes
@@ -160,6 +216,23 @@ def _score(p: Programme, q: FundingQuery) -> float:
     return score
 
 
+def to_match(p: Programme, q: FundingQuery, names: dict[str, str]) -> FundingMatch:
+    why, notes = _why(p, q, names)
+    link, official = main_link(p)
+    return FundingMatch(
+        id=p.id, name=p.name, funder=p.funder, level=p.level, status=p.status,
+        as_of=p.status_as_of.isoformat(), rate_or_amount=p.rate_or_amount, source_url=link,
+        why=why, topics=list(p.topics), confidence=p.confidence, notes=notes,
+        deadline=p.application_deadline.isoformat() if p.application_deadline else None,
+        ended_on=p.ended_on.isoformat() if p.ended_on else None,
+        successors=[names.get(s, s) for s in p.successor_ids], score=_score(p, q), kind=p.kind,
+        amount=_amount(p, q.lang), status_note=status_note(p, q.today, q.lang),
+        check_note=notes[0] if p.status == "unknown" else None, link_official=official,
+        evidence_urls=[u for u in p.source_url if u != link], min_project_eur=p.min_project_eur,
+        grant_rate=p.grant_rate, grant_max_eur=p.grant_max_eur,
+    )
+
+
 def find_funding(programmes: tuple[Programme, ...] | list[Programme], query: FundingQuery) -> list[FundingMatch]:
     """Programmes that fit state, size and topic, best first."""
     names = {p.id: p.name for p in programmes}
@@ -171,13 +244,94 @@ def find_funding(programmes: tuple[Programme, ...] | list[Programme], query: Fun
             continue
         if query.topics and not set(p.topics) & set(query.topics):
             continue
-        why, notes = _why(p, query, names)
-        results.append(FundingMatch(
-            id=p.id, name=p.name, funder=p.funder, level=p.level, status=p.status,
-            as_of=p.status_as_of.isoformat(), rate_or_amount=p.rate_or_amount, source_url=p.source_url[0],
-            why=why, topics=list(p.topics), confidence=p.confidence, notes=notes,
-            deadline=p.application_deadline.isoformat() if p.application_deadline else None,
-            ended_on=p.ended_on.isoformat() if p.ended_on else None,
-            successors=[names.get(s, s) for s in p.successor_ids], score=_score(p, query),
-        ))
+        results.append(to_match(p, query, names))
     return sorted(results, key=lambda m: (-m.score, m.name))
+
+
+def sheet_line(m: FundingMatch, lang: str) -> str:
+    """Amount, deadline and status age in one sentence for the sheet's table (Markdown shows `why`)."""
+    f = "plan.funding."
+    parts = [m.why.split(". ")[0]]
+    if m.amount:
+        parts.append(msg(f + "amount", lang, amount=m.amount.rstrip(".")))
+    if m.deadline and not any(fmt.day(m.deadline, lang) in n for n in m.notes):
+        parts.append(msg(f + "deadline", lang, date=fmt.day(m.deadline, lang)))
+    parts.append(m.status_note)
+    text = ". ".join(p.rstrip(".") for p in parts) + "."
+    extra = [n for n in m.notes if n != m.check_note]
+    if m.check_note:
+        text += " " + m.check_note
+    if not m.link_official:
+        text += " " + msg(f + "no_official_page", lang)
+    return text + ("" if not extra else " " + " ".join(n for n in extra if n not in text))
+
+
+def select_for_firm(programmes, query: FundingQuery, budget_eur: float | None) -> FundingSelection:
+    """The funding entries of the consultation sheet (see the module docstring for the rules)."""
+    cfg = rules()
+    names = {p.id: p.name for p in programmes}
+    base = query.model_copy(update={"topics": [], "include_ended": False})
+    candidates = [p for p in programmes if p.status != "ended" and _state_fits(p, base) and _size_fits(p, base)]
+    research = [to_match(p, base, names) for p in candidates if p.kind in cfg["research_kinds"]]
+    left_out: list[str] = []
+    chosen: list[Programme] = []
+    small = budget_eur is not None and budget_eur < cfg["small_budget_eur"]
+    for p in candidates:
+        if p.kind in cfg["research_kinds"] or p.kind in cfg["skip_kinds"]:
+            continue
+        if p.topics and set(p.topics) <= set(cfg["skip_topics_only"]):
+            continue
+        if p.application_deadline and p.application_deadline < query.today:
+            left_out.append(msg("plan.funding.left_deadline", query.lang, name=p.name))
+            continue
+        if p.min_project_eur and budget_eur is not None and p.min_project_eur > budget_eur:
+            left_out.append(msg("plan.funding.left_minimum", query.lang, name=p.name,
+                                minimum=fmt.money(p.min_project_eur, query.lang),
+                                budget=fmt.money(budget_eur, query.lang)))
+            continue
+        if p.kind == "loan" and p.min_project_eur and budget_eur is None:
+            continue
+        chosen.append(p)
+
+    def order(p: Programme) -> tuple:
+        kind_rank = cfg["kind_order"].get(p.kind, 4)
+        if p.kind == "loan" and not small:
+            kind_rank = 3
+        return (0 if p.states else 1, kind_rank, {"open": 0, "unknown": 1}.get(p.status, 2), -len(set(p.topics)
+                & set(query.topics)), p.name)
+
+    chosen.sort(key=order)
+    loans_allowed = 1 if small or budget_eur is None else cfg["max_loans"]
+    out: list[Programme] = []
+    for p in chosen:
+        if p.kind == "loan":
+            if loans_allowed <= 0:
+                continue
+            loans_allowed -= 1
+        out.append(p)
+    # Free help and grants fill the slots first; loans only when slots remain (small budgets).
+    non_loans = [p for p in out if p.kind != "loan"]
+    loans = [p for p in out if p.kind == "loan"]
+    final = (non_loans + loans)[: cfg["max_entries"]] if small else out[: cfg["max_entries"]]
+    entries = [to_match(p, query, names) for p in final]
+    for e in entries:
+        e.why = sheet_line(e, query.lang)
+    research_line = None
+    if research:
+        research_line = msg("plan.funding.research_line", query.lang,
+                            portals=", ".join(f"{r.name} ({r.source_url})" for r in research))
+    return FundingSelection(entries=entries, research=research, research_line=research_line, left_out=left_out)
+
+
+def plan_programme(selection: FundingSelection) -> FundingMatch | None:
+    """The grant the pilot waits for: the first selected entry of a kind that must be approved before ordering."""
+    return next((e for e in selection.entries if e.kind in rules()["plan_kinds"]), None)
+
+
+def deadline_programmes(selection: FundingSelection, today: dt.date, until: dt.date) -> list[FundingMatch]:
+    """Selected programmes whose application deadline falls inside the plan: each becomes a dated step."""
+    out = []
+    for e in selection.entries:
+        if e.deadline and today <= dt.date.fromisoformat(e.deadline) <= until:
+            out.append(e)
+    return out

@@ -18,7 +18,10 @@ from assistant.consult.catalogue import UseCase, load_catalogue
 from assistant.consult.funding import FundingMatch, FundingQuery, find_funding, load_programmes
 from assistant.consult.matching import ScoreBreakdown, ScoredUseCase, held_back, pick, rank_use_cases
 from assistant.models import SourceRef
-from assistant.consult.planning import Mandate, NextStep, build_mandate, next_steps
+from assistant.consult.planning import Mandate, NextStep, build_mandate
+from assistant.consult import prep_sheet
+from assistant.consult.budget import BudgetBlock
+from assistant.consult.session import Session
 from assistant.consult.texts import label
 
 HOURLY_RATE_ASSUMPTION_EUR = 50
@@ -69,6 +72,10 @@ class ConsultResult(BaseModel):
     funding: list[FundingMatch]
     sources: list[SourceRef]
     warnings: list[str]
+    budget: BudgetBlock | None = None
+    session: Session | None = None
+    contacts: list[prep_sheet.ContactOut] = []
+    funding_research: str | None = None
 
     def contract_json(self, explain: bool = False) -> dict:
         data = self.model_dump(mode="json")
@@ -294,10 +301,9 @@ class Consultant:
         picked_areas = [a for a in (area_of(" ".join(p.case.processes + p.case.keywords)) for p in picks) if a]
         areas = leverage_areas(intake, lang, picked_areas)
         not_now = [r.case.title for r in ranked[len(picks):] if not _same_process(r, picks)][:2]
-        funding = find_funding(load_programmes(self.settings.kb_dir.resolve()), FundingQuery(
-            state=intake.company.state, employees=intake.company.employees,
-            turnover_eur=getattr(intake.company, "annual_revenue_eur", None), topics=funding_topics(picks),
-            today=start, lang=lang))[:6]
+        sheet = prep_sheet.prepare(self.settings.kb_dir.resolve(), picks, ranked, intake, start, lang,
+                                   detected=getattr(self, "constraints_detected", None))
+        funding = sheet.funding.entries
         use_cases = []
         for p in picks:
             guidance = self.guidance_sources(f"{p.case.title} Pilot Kennzahlen Datenschutz", k=1)
@@ -308,9 +314,11 @@ class Consultant:
         result = ConsultResult(
             language=lang, consultation_date=start.isoformat(),
             company_summary=company_summary(intake, maturity, lang), maturity=maturity, leverage_areas=areas,
-            use_cases=use_cases, mandate=build_mandate(picks, areas, not_now, intake, start, lang),
-            next_steps=next_steps(picks, intake, start, bool(funding), lang), funding=funding, sources=sources,
-            warnings=warnings_for(picks, intake, lang) + high_risk_notes(held_back(ranked, picks), lang),
+            use_cases=use_cases, mandate=build_mandate(picks, areas, not_now, intake, sheet.plan, lang),
+            next_steps=sheet.plan.next_steps(), funding=funding, sources=sources,
+            warnings=warnings_for(picks, intake, lang) + high_risk_notes(held_back(ranked, picks), lang)
+            + sheet.warnings, budget=sheet.budget, session=sheet.session, contacts=sheet.contacts,
+            funding_research=sheet.funding.research_line,
         )
         if self.writer is not None:
             result = self.writer.refine(result, intake)
