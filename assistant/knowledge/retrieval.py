@@ -47,6 +47,17 @@ class Filters(BaseModel):
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def scoped(question: str, filters: Filters | None = None) -> Filters | None:
+    """A question that names one state (directly, by city or postcode) is searched in that state's and
+    nationwide material only; an explicit region filter wins. Used by answers and by the eval alike."""
+    from assistant.knowledge.states import detect_state
+
+    state = detect_state(question)
+    if state is None or (filters and filters.regions):
+        return filters
+    return (filters or Filters()).model_copy(update={"regions": [state]})
+
+
 class IndexNotReady(RuntimeError):
     """Raised when there is nothing to search, with the command that fixes it."""
 
@@ -199,7 +210,7 @@ class HybridRetriever:
 
         dense_scores: dict[int, float] = {}
         if mode != "bm25":
-            q_vec = self.embedder.encode_one(query)
+            q_vec = self.embedder.encode_query(query)
             for cid, sim in self.store.query_vectors(q_vec, n_cand, (filters or Filters()).chroma_where()):
                 if cid in lex.pos:
                     dense_scores[lex.pos[cid]] = sim
