@@ -122,7 +122,15 @@ class _Lexical:
 
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
         """(tokens to score with, tokens to judge coverage with): decompounding widens only the first."""
-        base = self.correct(analyze(query))
+        from assistant.knowledge.language import german_terms, is_english
+
+        if is_english(query):
+            # English words the German corpus lacks say nothing about coverage; their German terms do.
+            german = self.correct(analyze(german_terms(query)))
+            own = [t for t in analyze(query) if t in self.vocab]
+            base = list(dict.fromkeys(german + own))
+        else:
+            base = self.correct(analyze(query))
         return base + self.compound_parts(base), base
 
     def scores(self, q_tokens: list[str]) -> np.ndarray:
