@@ -28,6 +28,7 @@ def _pages() -> dict[str, list]:
                                  _page("saved", ":material/folder_open:", "meine-beratungen")],
         t("app.group_tools"): [_page("funding", ":material/euro:", "foerderfinder"),
                                _page("kb", ":material/library_books:", "wissensbasis"),
+                               _page("stats", ":material/bar_chart:", "auswertung"),
                                _page("settings", ":material/settings:", "einstellungen")],
     }
 

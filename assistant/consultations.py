@@ -85,10 +85,6 @@ class ConsultationStore:
         with self._tx() as db:
             db.executescript(_SCHEMA)
 
-    @classmethod
-    def for_settings(cls, settings) -> ConsultationStore:
-        return cls(settings.data_dir)
-
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._db:

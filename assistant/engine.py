@@ -50,7 +50,8 @@ class Engine:
 
     @cached_property
     def writer(self):
-        """The Ollama writer when a server answers with the configured model, else None (offline)."""
+        """The Ollama refiner whenever OLLAMA_HOST is set, else None (offline). Whether a server answers is found
+        out per call: an unreachable server or a missing model makes the refiner keep the offline texts."""
         if self.settings.offline:
             return None
         from assistant.writing.refiner import ConsultRefiner

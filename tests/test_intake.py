@@ -13,12 +13,8 @@ from typing import Any
 import pytest
 
 from assistant import contracts
+from assistant import vocabulary
 from assistant.intake import (
-    DATA_SOURCE_LABELS,
-    GOAL_LABELS,
-    INDUSTRY_LABELS,
-    IT_MATURITY_LABELS,
-    STATE_NAMES,
     Intake,
     IntakeError,
     Process,
@@ -234,14 +230,13 @@ def test_models_enforce_the_text_lengths(example, key):
 
 
 def test_labels_come_from_the_questionnaire():
-    from assistant.knowledge.states import STATE_NAMES as STATES_MODULE
-
-    assert STATE_NAMES == STATES_MODULE
-    assert STATE_NAMES["SN"] == "Sachsen" and len(STATE_NAMES) == 16
-    assert INDUSTRY_LABELS["handwerk"] == "Handwerk"
-    assert DATA_SOURCE_LABELS["office_files"] == "Office-Dateien (Excel, Word)"
-    assert set(GOAL_LABELS) == set(SCHEMA["properties"]["goals"]["items"]["enum"])
-    assert set(IT_MATURITY_LABELS) == {1, 2, 3, 4, 5}
+    """One vocabulary: the intake's Literals and the vocabulary module read the same questionnaire options."""
+    assert vocabulary.state_name("SN") == "Sachsen" and len(vocabulary.STATES) == 16
+    assert vocabulary.label("company.industry", "handwerk") == "Handwerk"
+    assert vocabulary.label("data.sources", "office_files") == "Office-Dateien (Excel, Word)"
+    assert set(vocabulary.GOALS) == set(SCHEMA["properties"]["goals"]["items"]["enum"])
+    assert set(typing.get_args(vocabulary.StateCode)) == set(SCHEMA["properties"]["company"]["properties"]["state"]["enum"])
+    assert set(vocabulary.labels("it_maturity")) == {1, 2, 3, 4, 5}
     assert option_label("company.state", "BY", "en") == "Bavaria"
     assert option_label("goals", "unknown") == "unknown"
     assert load_questionnaire() is load_questionnaire()
@@ -317,6 +312,26 @@ def test_numbers_given_as_text_are_refused_not_guessed(example):
     example = json.loads(EXAMPLE_PATH.read_text(encoding="utf-8"))
     example["company"]["employees"] = 18.5
     assert "ganze Zahl" in errors_for(example)["company.employees"]
+
+
+@pytest.mark.parametrize("typed, euros", [("20.000 €", 20000), ("20 T€", 20000), ("20k", 20000), ("20000", 20000),
+                                          ("ca. 20.000", 20000), ("1,5 Mio. €", 1_500_000), ("€20,000", 20000),
+                                          ("12.500,50 €", 12500.5), ("20.000,-", 20000), (20000, 20000)])
+def test_amounts_in_euros_are_read_as_people_type_them(example, typed, euros):
+    """Budget and revenue are the numbers people write with separators, € and T€; "20.000 €" was stored as 20."""
+    example["budget_eur"] = typed
+    example["company"]["annual_revenue_eur"] = typed
+    intake = parse_intake(example)
+    assert intake.budget_eur == euros and intake.company.annual_revenue_eur == euros
+    assert contracts.errors("intake", intake.to_dict()) == [], "stored as a JSON number, valid against the contract"
+
+
+@pytest.mark.parametrize("typed", ["zwanzig", "20 Äpfel", "20 € pro Monat", "-5 €", True])
+def test_text_that_is_no_amount_is_refused_with_the_field(example, typed):
+    example["budget_eur"] = typed
+    message = errors_for(example)["budget_eur"]
+    assert message.startswith("Budget in Euro (budget_eur)")
+    assert "Betrag in Euro" in message or "mindestens 0" in message or "Zahl" in message, message
 
 
 def test_many_problems_are_reported_at_once_and_all_in_german(example):
@@ -478,7 +493,7 @@ def test_intake_summary(example):
     intake = parse_intake(example)
     text = intake_to_markdown(intake)
     for expected in ["Huber Haustechnik GmbH", "Handwerk", "Bayern", "**Anzahl der Beschäftigten:** 18",
-                     "2/5 – Digitale Grundlagen", "2.600.000 €", "| Angebote erstellen", "> Angebote schreiben"]:
+                     "2/5 – Digitale Grundlagen", "2.600.000\u00a0€", "| Angebote erstellen", "> Angebote schreiben"]:
         assert expected in text, expected
     english = intake_to_markdown(intake, "en")
     assert "Bavaria" in english and "€2,600,000" in english and "Skilled trades" in english

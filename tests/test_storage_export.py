@@ -14,18 +14,18 @@ import pytest
 
 from assistant.config import Settings
 from assistant.consult.pipeline import Consultant, ConsultResult
-from assistant.report.renderers import (
+from assistant.i18n.formatting import day
+from assistant.intake import parse_intake
+from assistant.report import (
     brief_blocks,
-    day,
     export_docx,
     export_markdown,
     export_pdf,
     file_stem,
     shorten,
     split_sentences,
+    when,
 )
-from assistant.intake import parse_intake
-from assistant.report.blocks import to_markdown
 from assistant.consultations import (
     DB_NAME,
     ConsultationStore,
@@ -256,10 +256,10 @@ def test_pdf_uses_edits(result: ConsultResult) -> None:
 
 def test_pdf_without_dejavu_falls_back_to_helvetica(result: ConsultResult, monkeypatch) -> None:
     """Helvetica's WinAnsi encoding still carries äöüß and €; only arrows are replaced."""
-    from assistant.report import renderers as export
+    from assistant.report import pdf
 
-    monkeypatch.setattr(export, "pdf_fonts", lambda: ("Helvetica", "Helvetica-Bold"))
-    body = flat(pdf_text(export.export_pdf(result))[0])
+    monkeypatch.setattr(pdf, "pdf_fonts", lambda: ("Helvetica", "Helvetica-Bold"))
+    body = flat(pdf_text(pdf.export_pdf(result))[0])
     assert "Müller & Söhne" in body and "€" in body and "größten" in body
     assert "→" not in body
 
@@ -281,9 +281,35 @@ def test_docx_round_trip(result: ConsultResult) -> None:
     assert funding_table.rows[1].cells[2].text == day(result.funding[0].as_of, "de")
 
 
-def test_markdown_is_the_report(result: ConsultResult) -> None:
-    assert export_markdown(result) == to_markdown(result)
-    assert "€" in export_markdown(result)
+def test_markdown_renders_the_same_blocks_in_german(result: ConsultResult) -> None:
+    """Markdown is the third renderer of the report blocks: same headings and labels as PDF/DOCX, German
+    words and German dates in a German brief (it used to print "Programm"/"S." and ISO dates on its own)."""
+    text = export_markdown(result)
+    headings = [b.text for b in brief_blocks(result, "full") if b.kind in {"title", "h2", "h3"}]
+    assert [line.lstrip("# ") for line in text.splitlines() if line.startswith("#")] == headings
+    assert headings == [b.text for b in brief_blocks(result) if b.kind in {"title", "h2", "h3"}]
+    assert "| Programm | Status | Stand | Förderung | Quelle |" in text
+    assert day(result.consultation_date, "de") in text and result.consultation_date not in text
+    for step in result.next_steps:
+        assert f"| {day(step.by, 'de')} |" in text
+    assert "€" in text and "\u00a0€" in text
+
+
+def test_markdown_keeps_the_full_texts(result: ConsultResult) -> None:
+    text = export_markdown(result)
+    for uc in result.use_cases:
+        assert " ".join(uc.problem.split()) in text and all(k.name in text for k in uc.kpis)
+    for f in result.funding:
+        assert f"]({f.source_url})" in text
+    brief = " ".join(b.text for b in brief_blocks(result))
+    assert len(text) > len(brief)
+
+
+def test_english_markdown(result_en: ConsultResult) -> None:
+    text = export_markdown(result_en)
+    assert "## Next steps" in text and "| Programme | Status | As of |" in text
+    assert "| Programm |" not in text and ", S. " not in text
+    assert day(result_en.consultation_date, "en") in text
 
 
 def test_english_export(result_en: ConsultResult) -> None:
@@ -309,9 +335,9 @@ def test_shorten_keeps_whole_sentences_and_abbreviations() -> None:
     assert shorten("kurz", 100) == "kurz"
 
 
-def test_day_formats() -> None:
-    assert day("2026-03-02", "de") == "02.03.2026" and day("2026-03-02", "en") == "2026-03-02"
-    assert day("nach Absprache", "de") == "nach Absprache" and day(None, "de") == ""
+def test_dates_in_the_brief_follow_the_language() -> None:
+    assert when("2026-03-02", "de") == "02.03.2026" and when("2026-03-02", "en") == "2 Mar 2026"
+    assert when("nach Absprache", "de") == "nach Absprache" and when(None, "de") == ""
 
 
 def test_file_stem_is_safe() -> None:

@@ -7,7 +7,6 @@ chat) lives in `st.session_state`, and consultations are written to SQLite as th
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import traceback
@@ -18,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.config import Settings, disable_telemetry
+from assistant.i18n import formatting
 from ui.i18n import lang, t
 
 disable_telemetry()
@@ -30,6 +30,7 @@ PAGE_FILES = {
     "kb": "ui/pages/wissensbasis.py",
     "saved": "ui/pages/meine_beratungen.py",
     "settings": "ui/pages/einstellungen.py",
+    "stats": "ui/pages/auswertung.py",
 }
 
 
@@ -209,24 +210,21 @@ def nest(flat: dict[str, Any]) -> dict:
 
 
 def fmt_date(value: str | None) -> str:
-    """ISO dates as a German reader expects them (31.01.2026); English keeps ISO. Same rule as the export."""
-    from assistant.report.renderers import day
+    """A date as the reader writes it (31.01.2026 / 31 Jan 2026); the brief's rule, so screen and PDF agree."""
+    from assistant.report.blocks import when
 
-    return day(value, lang())
+    return when(value, lang())
 
 
 def fmt_datetime(value: str | None) -> str:
+    """When something was saved (31.01.2026, 14:05); text that is not a moment is shown as it is."""
     if not value:
         return ""
     try:
-        moment = dt.datetime.fromisoformat(str(value))
+        return formatting.day_time(str(value), lang())
     except ValueError:
         return str(value)
-    return moment.strftime("%d.%m.%Y, %H:%M") if lang() == "de" else moment.strftime("%Y-%m-%d %H:%M")
 
 
 def euro(value: float | None) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.0f}"
-    return (text.replace(",", ".") + " €") if lang() == "de" else f"€{text}"
+    return "–" if value is None else formatting.money(value, lang())

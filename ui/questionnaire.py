@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from assistant.intake import IntakeError, Question, load_questionnaire, parse_intake
+from assistant.i18n import formatting
+from assistant.intake import AmountError, IntakeError, Question, load_questionnaire, parse_amount, parse_intake
 from ui.common import consultation_state, nest
 from ui.i18n import lang, t
 
@@ -110,10 +111,32 @@ def _number(q: Question, key: str, value: Any) -> Any:
                                max_value=int(high) if high is not None else None, step=1, key=key,
                                placeholder=t("q.number_placeholder"), label_visibility="collapsed")
     _init(key, float(value) if isinstance(value, (int, float)) else None)
-    step = 1000.0 if q.key.endswith("_eur") else 1.0
     return st.number_input(_label(q), min_value=float(low) if low is not None else None,
-                           max_value=float(high) if high is not None else None, step=step, format="%.0f",
+                           max_value=float(high) if high is not None else None, step=1.0, format="%.0f",
                            key=key, placeholder=t("q.number_placeholder"), label_visibility="collapsed")
+
+
+def amount_answer(text: str | None) -> float | str | None:
+    """What an amount field stores: the number people meant ("20.000 €" -> 20000.0), None when empty, and the
+    text itself when it is no amount, so the core's validator names the problem at the field."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return parse_amount(text, lang())
+    except AmountError:
+        return str(text).strip()
+
+
+def _amount(q: Question, key: str, value: Any) -> float | str | None:
+    """Euros as people type them, with the understood amount shown back before anything is saved."""
+    _init(key, formatting.number(value, lang()) if isinstance(value, (int, float)) else (value or ""))
+    text = st.text_input(_label(q), key=key, placeholder=t("q.amount_placeholder"), label_visibility="collapsed")
+    answer = amount_answer(text)
+    if isinstance(answer, float):
+        st.caption(t("q.amount_parsed", amount=formatting.money(answer, lang())))
+    elif answer is not None:
+        st.caption(t("q.amount_unreadable", text=answer))
+    return answer
 
 
 def _text(q: Question, key: str, value: Any) -> str:
@@ -196,6 +219,8 @@ def question(q: Question):
         answers[q.key] = _choice(q, key, value)
     elif q.type == "multiselect":
         answers[q.key] = _multi(q, key, value)
+    elif q.type == "amount":
+        answers[q.key] = _amount(q, key, value)
     elif q.type in {"int", "number"}:
         answers[q.key] = _number(q, key, value)
     elif q.type == "processes":

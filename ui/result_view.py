@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from assistant.consult.pipeline import ConsultResult
-from assistant.report.renderers import export_docx, export_markdown, export_pdf, file_stem
+from assistant.report import export_docx, export_markdown, export_pdf, file_stem
 from assistant.consultations import apply_edits, clean_step
-from ui.common import PAGE_FILES, autosave, consultation_state, current_id, euro, fmt_date, friendly, store
+from ui.common import (PAGE_FILES, autosave, consultation_state, current_id, current_intake, euro, fmt_date,
+                       friendly, store)
 from ui.i18n import lang, t
 
 EFFORT_COLOR = {"S": "green", "M": "orange", "L": "red"}
@@ -39,15 +40,46 @@ def _save_edits(edits: dict) -> None:
 
 
 # --- export -------------------------------------------------------------------------------------------------
+def _peer(industry: str | None) -> dict[str, float] | None:
+    """Industry average of the saved consultations (None below five: no small group is drawn)."""
+    from assistant.stats import peer_average
+
+    return peer_average(store().list(), industry, exclude_id=current_id())
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _render(payload: str, kind: str) -> bytes:
+def _render(payload: str, kind: str, peer_json: str = "") -> bytes:
     """Rendering a PDF takes a moment; the same edited result renders once, not on every rerun."""
     result = ConsultResult.model_validate_json(payload)
+    peer = json.loads(peer_json) if peer_json else None
     if kind == "pdf":
-        return export_pdf(result)
+        return export_pdf(result, peer=peer)
     if kind == "docx":
-        return export_docx(result)
+        return export_docx(result, peer=peer)
     return export_markdown(result).encode("utf-8")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _radar(dims_json: str, language: str, peer_json: str) -> bytes:
+    from assistant.report.radar import radar_png
+
+    return radar_png(json.loads(dims_json), language, json.loads(peer_json) if peer_json else None)
+
+
+def maturity_radar(result: ConsultResult) -> None:
+    """The same radar image as in the PDF and Word export, with each dimension's reason beside it."""
+    dims = result.maturity.dimensions
+    if not dims:
+        return
+    peer = _peer((current_intake().get("company") or {}).get("industry"))
+    peer_json = json.dumps(peer) if peer else ""
+    with st.expander(t("res.dimensions"), icon=":material/radar:"):
+        c1, c2 = st.columns([2, 3])
+        c1.image(_radar(json.dumps([d.model_dump() for d in dims]), lang(), peer_json))
+        if peer:
+            c1.caption(t("res.peer_shown"))
+        for d in dims:
+            c2.markdown(f"**{d.name}: {d.score}/100** – {d.reason}")
 
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -57,14 +89,16 @@ def export_bar(result: ConsultResult) -> None:
     """PDF for the meeting, Word for rewording, Markdown for notes, JSON as a backup of the whole consultation."""
     cid = current_id()
     title = store().get(cid).title if cid and store().exists(cid) else t("consult.title")
-    stem = file_stem(title, result.consultation_date)
+    stem = file_stem(title, result.consultation_date, lang())
     payload = result.model_dump_json()
+    peer = _peer((current_intake().get("company") or {}).get("industry"))
+    peer_json = json.dumps(peer) if peer else ""
     c1, c2, c3, c4 = st.columns(4)
     common = {"width": "stretch", "on_click": "ignore"}
     with friendly("action.export"):
-        c1.download_button(t("res.dl_pdf"), _render(payload, "pdf"), file_name=f"{stem}.pdf", type="primary",
+        c1.download_button(t("res.dl_pdf"), _render(payload, "pdf", peer_json), file_name=f"{stem}.pdf", type="primary",
                            mime="application/pdf", icon=":material/picture_as_pdf:", key="res::dl_pdf", **common)
-        c2.download_button(t("res.dl_docx"), _render(payload, "docx"), file_name=f"{stem}.docx", mime=DOCX_MIME,
+        c2.download_button(t("res.dl_docx"), _render(payload, "docx", peer_json), file_name=f"{stem}.docx", mime=DOCX_MIME,
                            icon=":material/edit_note:", key="res::dl_docx", **common)
         c3.download_button(t("res.dl_md"), _render(payload, "md"), file_name=f"{stem}.md", mime="text/markdown",
                            icon=":material/description:", key="res::dl_md", **common)
@@ -93,6 +127,7 @@ def summary(result: ConsultResult, editing: bool, edits: dict) -> None:
     c2.metric(t("res.n_cases"), len(result.use_cases))
     c3.metric(t("res.n_funding"), len(result.funding))
     c4.metric(t("res.budget"), euro(result.mandate.budget_eur) if result.mandate.budget_eur is not None else "–")
+    maturity_radar(result)
     for w in result.warnings:
         st.warning(w, icon=":material/warning:")
 
@@ -210,8 +245,7 @@ def next_steps(result: ConsultResult, edits: dict) -> None:
                            width="stretch", column_config={
                                "what": st.column_config.TextColumn(t("res.what"), width="large", required=True),
                                "who": st.column_config.TextColumn(t("res.who"), width="medium"),
-                               "by": st.column_config.DateColumn(t("res.by"), format="DD.MM.YYYY"
-                                                                 if lang() == "de" else "YYYY-MM-DD"),
+                               "by": st.column_config.DateColumn(t("res.by"), format=t("res.date_format")),
                            })
     rows = [{"what": r["what"], "who": r["who"], "by": r["by"]} for r in frame.to_dict("records")]
     original_rows = [s.model_dump() for s in original().next_steps]

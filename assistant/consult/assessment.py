@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from assistant.consult.maturity_dimensions import Dimension
+
 from assistant.knowledge.german_analysis import analyze, fold
 from assistant.consult.texts import label, texts
 
@@ -26,6 +28,7 @@ class Maturity(BaseModel):
     level: int
     label: str
     notes: list[str]
+    dimensions: list[Dimension] = []  # the six DMA dimensions, 0–100 each (assistant/consult/maturity_dimensions.py)
 
 
 class LeverageArea(BaseModel):

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assistant.consult.maturity_dimensions import dimensions
 from assistant.consult.assessment import LeverageArea, Maturity, area_of, assess_maturity, leverage_areas
 from assistant.consult.catalogue import UseCase, load_catalogue
 from assistant.consult.funding import FundingMatch, FundingQuery, find_funding, load_programmes
@@ -289,6 +290,7 @@ class Consultant:
         ranked = self.rank(intake)
         picks = pick(ranked)
         maturity = assess_maturity(intake, lang)
+        maturity.dimensions = dimensions(intake, lang)
         picked_areas = [a for a in (area_of(" ".join(p.case.processes + p.case.keywords)) for p in picks) if a]
         areas = leverage_areas(intake, lang, picked_areas)
         not_now = [r.case.title for r in ranked[len(picks):] if not _same_process(r, picks)][:2]

@@ -69,3 +69,15 @@ def short_day(value: dt.date | str, lang: str | None = "de") -> str:
 def month_year(value: dt.date | str, lang: str | None = "de") -> str:
     """`Juli 2025` / `July 2025` (status ages)."""
     return format_date(_as_date(value), MONTH_FORMAT[_lang(lang)], locale=locale(lang))
+
+
+# --- ui/struct: a moment (saved at, indexed at) -----------------------------------------------------------------
+DAY_TIME_FORMAT = {"de": "dd.MM.yyyy, HH:mm", "en": "d MMM yyyy, HH:mm"}
+
+
+def day_time(value: dt.datetime | str, lang: str | None = "de") -> str:
+    """`02.12.2026, 14:05` / `2 Dec 2026, 14:05` (when a consultation was saved)."""
+    from babel.dates import format_datetime
+
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_datetime(moment, DAY_TIME_FORMAT[_lang(lang)], locale=locale(lang))

@@ -1,78 +1,265 @@
-"""The one-page brief for the strategy session, as Markdown (PDF and DOCX are rendered from the same parts)."""
+"""The consultation brief as content blocks, in reading order: what the managing director reads, independent of
+the format. Markdown, PDF and DOCX (`markdown.py`, `pdf.py`, `docx.py`) render these same blocks and only decide
+typography, so the three cannot drift apart.
+
+Two lengths of the same blocks: `brief` (PDF and Word, which must fit on two pages: long texts are cut at whole
+sentences, three KPIs, four funding rows) and `full` (Markdown, which keeps every text like the screen).
+Headings and labels come from the catalogue (`report.*`), amounts and dates from `i18n.formatting`.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
 from assistant.consult.pipeline import ConsultResult
+from assistant.i18n import formatting, msg, normalise_lang
 
-HEAD = {
-    "de": {"title": "KI-Sprechstunde – Ergebnis für die Strategiesitzung", "date": "Beratung vom",
-           "maturity": "Digitaler Reifegrad", "levers": "Hebel mit der größten Wirkung", "cases": "Use Cases",
-           "problem": "Problem", "solution": "Lösung", "data": "Benötigte Daten", "kpis": "Kennzahlen",
-           "effort": "Aufwand", "value": "Erwarteter Nutzen", "risks": "Risiken", "pilot": "Pilot",
-           "weeks": "Wochen", "why": "Warum dieser Use Case", "mandate": "Mandat der Geschäftsführung",
-           "owner": "Verantwortlich", "objectives": "Ziele", "focus": "Fokus", "guardrails": "Leitplanken",
-           "it_role": "Rolle der IT", "budget": "Budget", "decisions": "Entscheidungspunkte",
-           "steps": "Nächste Schritte", "what": "Was", "who": "Wer", "by": "Bis", "funding": "Förderung",
-           "status": "Status", "as_of": "Stand", "sources": "Quellen", "warnings": "Hinweise",
-           "mode_offline": "Erstellt im Offline-Modus (ohne Sprachmodell, nachvollziehbare Regeln und Katalog).",
-           "mode_ollama": "Texte mit einem lokalen Sprachmodell (Ollama) verfeinert; Fakten aus Katalog und Fragebogen.",
-           "open": "offen", "unknown": "unklar – vor Antrag prüfen", "ended": "beendet", "success": "Erfolgskriterien"},
-    "en": {"title": "KI-Sprechstunde – result for the strategy session", "date": "Consultation of",
-           "maturity": "Digital maturity", "levers": "Biggest levers", "cases": "Use cases",
-           "problem": "Problem", "solution": "Solution", "data": "Data needed", "kpis": "KPIs",
-           "effort": "Effort", "value": "Expected value", "risks": "Risks", "pilot": "Pilot", "weeks": "weeks",
-           "why": "Why this use case", "mandate": "Leadership mandate", "owner": "Owner", "objectives": "Objectives",
-           "focus": "Focus", "guardrails": "Guardrails", "it_role": "Role of IT", "budget": "Budget",
-           "decisions": "Decision points", "steps": "Next steps", "what": "What", "who": "Who", "by": "By",
-           "funding": "Funding", "status": "Status", "as_of": "As of", "sources": "Sources", "warnings": "Notes",
-           "mode_offline": "Produced in offline mode (no language model; transparent rules and catalogue).",
-           "mode_ollama": "Texts refined by a local language model (Ollama); facts from catalogue and questionnaire.",
-           "open": "open", "unknown": "unclear – check before applying", "ended": "ended", "success": "Success criteria"},
-}
+BRIEF_KPIS = 3
+BRIEF_FUNDING = 4  # rows in the table; further matches are listed in one line so the brief stays on 2 pages
+Kind = Literal["title", "meta", "h2", "h3", "p", "small", "labelled", "bullets", "numbered", "table", "image"]
+Length = Literal["brief", "full"]
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "/").replace("\n", " ")
+@dataclass
+class Block:
+    """One piece of the brief, plain text only; renderers decide typography (and escaping), never content.
+
+    `leads` are optional bold starts of list items (same length as `items`, "" for none); `links` the target of
+    each table row's last cell."""
+
+    kind: Kind
+    text: str = ""
+    label: str = ""
+    items: list[str] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    image: bytes = b""  # PNG for kind "image" (the maturity radar); `text` is its caption / alternative text
+
+    def lead(self, index: int) -> str:
+        return self.leads[index] if index < len(self.leads) else ""
 
 
-def to_markdown(result: ConsultResult) -> str:
-    h = HEAD[result.language]
-    out = [f"# {h['title']}", "", f"*{h['date']} {result.consultation_date}. "
-           + (h["mode_offline"] if result.mode == "offline" else h["mode_ollama"]) + "*", "",
-           result.company_summary, "",
-           f"**{h['maturity']}:** {result.maturity.level}/5 – {result.maturity.label}. "
-           + " ".join(result.maturity.notes), "", f"## {h['levers']}"]
-    out += [f"{i}. **{a.area}** – {a.why}" for i, a in enumerate(result.leverage_areas, start=1)]
-    out += ["", f"## {h['cases']}"]
-    for i, uc in enumerate(result.use_cases, start=1):
-        out += [f"### {i}. {uc.title}", f"**{h['problem']}:** {uc.problem}", "", f"**{h['solution']}:** {uc.solution}",
-                "", f"**{h['why']}:** {uc.why_this}", "", f"**{h['data']}:** " + ", ".join(uc.data_needed),
-                f"**{h['effort']}:** {uc.effort} ({uc.cost_band_eur[0]:,}–{uc.cost_band_eur[1]:,} €)".replace(",", "."),
-                f"**{h['value']}:** {uc.expected_value}", "", f"**{h['kpis']}:**"]
-        out += [f"- {k.name}: " + (f"{k.baseline} → " if k.baseline else "") + k.target for k in uc.kpis]
-        out += [f"**{h['pilot']} ({uc.pilot.duration_weeks} {h['weeks']}):** {uc.pilot.scope}",
-                f"{h['success']}: " + "; ".join(uc.pilot.success_criteria), "", f"**{h['risks']}:**"]
-        out += [f"- {r}" for r in uc.risks]
-        out.append("")
-    m = result.mandate
-    out += [f"## {h['mandate']}", f"**{h['owner']}:** {m.owner}", "", f"**{h['objectives']}:**"]
-    out += [f"- {o}" for o in m.objectives]
-    out += [f"**{h['focus']}:**"] + [f"- {f}" for f in m.focus]
-    out += [f"**{h['guardrails']}:**"] + [f"- {g}" for g in m.guardrails]
-    out += [f"**{h['it_role']}:**"] + [f"- {r}" for r in m.it_role]
-    if m.budget_eur is not None:
-        out.append(f"**{h['budget']}:** {m.budget_eur:,.0f} €".replace(",", "."))
-    out += [f"**{h['decisions']}:**"] + [f"- {d.when}: {d.decision}" for d in m.decision_points]
-    out += ["", f"## {h['steps']}", f"| {h['what']} | {h['who']} | {h['by']} |", "|---|---|---|"]
-    out += [f"| {_cell(s.what)} | {_cell(s.who)} | {s.by} |" for s in result.next_steps]
-    if result.funding:
-        out += ["", f"## {h['funding']}", f"| Programm | {h['status']} | {h['as_of']} | |", "|---|---|---|---|"]
-        out += [f"| [{_cell(f.name)}]({f.source_url}) | {h[f.status]} | {f.as_of} | {_cell(f.why)} |"
-                for f in result.funding]
-    if result.warnings:
-        out += ["", f"## {h['warnings']}"] + [f"- ⚠ {w}" for w in result.warnings]
-    out += ["", f"## {h['sources']}"]
-    for n, s in enumerate(result.sources, start=1):
-        where = f", S. {s.page}" if s.page else (f", {s.section}" if s.section else "")
-        out.append(f"{n}. {s.title} – `{s.source}`{where}")
-    return "\n".join(out) + "\n"
+def when(value: str | None, lang: str) -> str:
+    """A date as its reader writes it (02.12.2026 / 2 Dec 2026); free text an advisor typed stays as typed."""
+    if not value:
+        return ""
+    try:
+        return formatting.day(str(value), lang)
+    except ValueError:
+        return str(value)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"(])")
+_ABBREVIATIONS = {"z.", "b.", "bzw.", "ca.", "max.", "min.", "mind.", "nr.", "abs.", "art.", "u.", "a.", "d.", "h.",
+                  "e.", "v.", "gem.", "ggf.", "inkl.", "zzgl.", "mio.", "mrd.", "tsd.", "vgl.", "s.", "st.", "dr."}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of German prose, not broken after abbreviations such as „z. B.“ or „max.“."""
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(" ".join(text.split())):
+        if parts and parts[-1].rsplit(" ", 1)[-1].lstrip("(„\"").lower() in _ABBREVIATIONS:
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    return parts
+
+
+def shorten(text: str, limit: int = 330) -> str:
+    """Whole sentences up to about `limit` characters: the brief must fit on two pages, and a cut-off
+    sentence reads worse than a shorter paragraph. The screen and the Markdown keep the full text."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    out = ""
+    for sentence in split_sentences(text):
+        if out and len(out) + len(sentence) + 1 > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    return out if len(out) <= limit * 1.4 else out[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def first_sentence(text: str) -> str:
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else ""
+
+
+def first_clause(text: str) -> str:
+    """"Daten: Keine Kundendaten in freie KI-Dienste; erlaubte Werkzeuge …" -> the part before the first ";"."""
+    head = first_sentence(text).split("; ", 1)[0].rstrip(".")
+    return head + "."
+
+
+def domain(url: str) -> str:
+    """The funder's site as printed text (the PDF cell links the full address)."""
+    host = urlparse(url).netloc or url
+    return host.removeprefix("www.")
+
+
+class _Writer:
+    """Builds the blocks of one result in one language and length."""
+
+    def __init__(self, result: ConsultResult, length: Length, peer: dict[str, float] | None = None) -> None:
+        self.result = result
+        self.peer = peer
+        self.lang = normalise_lang(result.language)
+        self.brief = length == "brief"
+
+    def t(self, key: str, **values: object) -> str:
+        return msg(f"report.{key}", self.lang, **values)
+
+    def cut(self, text: str, limit: int) -> str:
+        return shorten(text, limit) if self.brief else text
+
+    def few(self, items: list, n: int) -> list:
+        return items[:n] if self.brief else items
+
+    def sentence(self, text: str) -> str:
+        return first_sentence(text) if self.brief else text
+
+    def clause(self, text: str) -> str:
+        return first_clause(text) if self.brief else text
+
+    def joined(self, parts: list[str], label: str, sep: str = "; ") -> list[Block]:
+        """A list as one labelled line in the brief (sentences joined by " ", phrases by "; "), as bullets under
+        a label in the full text."""
+        if self.brief:
+            return [Block("labelled", sep.join(parts), label=label)]
+        return [Block("labelled", "", label=label), Block("bullets", items=list(parts))]
+
+    # --- sections -----------------------------------------------------------------------------------------
+    def head(self) -> list[Block]:
+        r = self.result
+        mode = self.t("mode_offline") if r.mode == "offline" else self.t("mode_ollama")
+        return [Block("title", self.t("title")),
+                Block("meta", f"{self.t('date')} {when(r.consultation_date, self.lang)}. {mode}"),
+                Block("p", r.company_summary),
+                Block("labelled", f"{r.maturity.level}/5 – {r.maturity.label}. " + " ".join(r.maturity.notes),
+                      label=self.t("maturity")),
+                *self.dimensions(),
+                Block("h2", self.t("levers")),
+                Block("numbered", items=[self.cut(a.why, 190) for a in r.leverage_areas],
+                      leads=[a.area for a in r.leverage_areas])]
+
+    def dimensions(self) -> list[Block]:
+        """The six maturity dimensions: the radar image in PDF and Word, the scores with reasons in Markdown."""
+        dims = self.result.maturity.dimensions
+        if not dims:
+            return []
+        line = "; ".join(f"{d.name} {d.score}" for d in dims)
+        if self.brief:
+            from assistant.report.radar import radar_png
+
+            png = radar_png([d.model_dump() for d in dims], self.lang, peer=self.peer)
+            return [Block("image", self.t("radar_caption", scores=line), image=png)]
+        return [Block("labelled", "", label=self.t("dimensions")),
+                Block("bullets", items=[d.reason for d in dims], leads=[f"{d.name}: {d.score}/100" for d in dims])]
+
+    def case(self, n: int, uc) -> list[Block]:
+        kpis = [f"{k.name}: " + (f"{k.baseline} → " if k.baseline else "") + k.target
+                for k in self.few(uc.kpis, BRIEF_KPIS)]
+        cost = formatting.money_range(uc.cost_band_eur[0], uc.cost_band_eur[1], self.lang)
+        pilot = (self.t("pilot_line", scope=uc.pilot.scope, weeks=uc.pilot.duration_weeks) + f" {self.t('success')}: "
+                 + "; ".join(self.few(uc.pilot.success_criteria, 2)))
+        out = [Block("h3", f"{n}. {uc.title}"),
+               Block("labelled", self.cut(uc.problem, 260), label=self.t("problem")),
+               Block("labelled", self.cut(uc.solution, 340), label=self.t("solution")),
+               Block("labelled", uc.why_this, label=self.t("why")),
+               Block("labelled", ", ".join(uc.data_needed), label=self.t("data")),
+               Block("labelled", f"{uc.effort} · {self.t('cost')}: {cost}", label=self.t("effort")),
+               Block("labelled", uc.expected_value, label=self.t("value"))]
+        out += self.joined(kpis, self.t("kpis"))
+        out.append(Block("labelled", pilot, label=self.t("pilot")))
+        out += self.joined([self.sentence(r) for r in self.few(uc.risks, 2)], self.t("risks"), " ")
+        return out
+
+    def mandate(self) -> list[Block]:
+        md = self.result.mandate
+        focus = [f for f in md.focus if not f.startswith("Use Case:")] if self.brief else md.focus
+        out = [Block("h2", self.t("mandate")), Block("labelled", md.owner, label=self.t("owner"))]
+        out += self.joined(md.objectives, self.t("objectives"))
+        out += self.joined(focus or md.focus, self.t("focus"))
+        out += self.joined([self.clause(g) for g in md.guardrails], self.t("guardrails"), " ")
+        out += self.joined([self.clause(r) for r in md.it_role], self.t("it_role"), " ")
+        if md.budget_eur is not None:
+            out.append(Block("labelled", formatting.money(md.budget_eur, self.lang), label=self.t("budget")))
+        out += self.joined([f"{when(d.when, self.lang)}: {d.decision}" for d in md.decision_points],
+                           self.t("decisions"))
+        return out
+
+    def steps(self) -> list[Block]:
+        return [Block("h2", self.t("steps")),
+                Block("table", header=[self.t("what"), self.t("who"), self.t("by")],
+                      rows=[[s.what, s.who, when(s.by, self.lang)] for s in self.result.next_steps],
+                      widths=[0.56, 0.31, 0.13])]
+
+    def status(self, f) -> str:
+        return self.t(f"programme_status.{f.status}")
+
+    def funding(self) -> list[Block]:
+        matches = self.result.funding
+        if not matches:
+            return []
+        rows, links = [], []
+        for f in self.few(matches, BRIEF_FUNDING):
+            status = self.status(f)
+            if f.ended_on:
+                status += f" ({self.t('ended_on')} {when(f.ended_on, self.lang)})"
+            elif f.deadline:
+                status += f" ({self.t('deadline')} {when(f.deadline, self.lang)})"
+            amount = self.cut(f.rate_or_amount, 110) if f.rate_or_amount else "–"
+            rows.append([f.name, status, when(f.as_of, self.lang), amount, domain(f.source_url)])
+            links.append(f.source_url)
+        out = [Block("h2", self.t("funding")),
+               Block("table", header=[self.t("programme"), self.t("status"), self.t("as_of"), self.t("amount"),
+                                      self.t("link")], rows=rows, widths=[0.31, 0.13, 0.10, 0.30, 0.16], links=links)]
+        if len(matches) > BRIEF_FUNDING and self.brief:
+            rest = ", ".join(f"{f.name} ({self.status(f)}, {self.t('as_of')} {when(f.as_of, self.lang)})"
+                             for f in matches[BRIEF_FUNDING:])
+            out.append(Block("small", f"{self.t('more_funding')}: {rest}"))
+        return out
+
+    def where(self, src) -> str:
+        if src.page:
+            return self.t("page_ref", page=src.page)
+        return src.section or ""
+
+    def sources(self) -> list[Block]:
+        refs = self.result.sources
+        if not refs:
+            return []
+        if self.brief:
+            text = "  ".join(f"[{n}] {s.title}" + (f" ({Path(s.source).name}, {self.where(s)})" if s.page else "")
+                             for n, s in enumerate(refs, start=1))
+            return [Block("h2", self.t("sources")), Block("small", text)]
+        items = [f"{s.title} – {s.source}" + (f", {self.where(s)}" if self.where(s) else "") for s in refs]
+        return [Block("h2", self.t("sources")), Block("numbered", items=items)]
+
+    def blocks(self) -> list[Block]:
+        out = self.head() + [Block("h2", self.t("cases"))]
+        for n, uc in enumerate(self.result.use_cases, start=1):
+            out += self.case(n, uc)
+        out += self.mandate() + self.steps() + self.funding()
+        if self.result.warnings:
+            out += [Block("h2", self.t("warnings")), Block("bullets", items=list(self.result.warnings))]
+        return out + self.sources()
+
+
+def brief_blocks(result: ConsultResult, length: Length = "brief", peer: dict[str, float] | None = None) -> list[Block]:
+    """The brief as content blocks, in reading order (`full` keeps every text, for Markdown). `peer`: the
+    industry average per maturity dimension, drawn into the radar when there are enough saved consultations."""
+    return _Writer(result, length, peer).blocks()
+
+
+def file_stem(title: str, date: str, lang: str = "de") -> str:
+    """A download file name without characters that trip up Windows or mail clients."""
+    keep = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in title.strip())
+    keep = "_".join(part for part in keep.split("_") if part)[:60] or msg("report.file_stem_default", lang)
+    return f"KI-Sprechstunde_{keep}_{date}"

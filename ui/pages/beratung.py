@@ -68,6 +68,15 @@ def _load_answers(data: dict) -> None:
 def _import_intake(raw: bytes) -> None:
     """A filled questionnaire (or an exported consultation): valid → straight to the result; invalid → the form,
     with every problem shown next to its field."""
+    if raw[:5] == b"%PDF-":
+        from assistant.intake.pdf_form import FormError, read_form_pdf
+
+        try:
+            data = read_form_pdf(raw, name=t("consult.blank_file") + ".pdf", lang=lang())
+        except FormError as exc:
+            st.error(str(exc))
+            return
+        raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -133,7 +142,7 @@ def _start() -> None:
         st.markdown(f"#### :material/upload_file: {t('consult.start_import_title')}")
         st.caption(t("consult.start_import_text"))
         gen = st.session_state.get("consult::upload_gen", 0)
-        up = st.file_uploader(t("consult.import_label"), type=["json"], key=f"consult::upload::{gen}",
+        up = st.file_uploader(t("consult.import_label"), type=["json", "pdf"], key=f"consult::upload::{gen}",
                               max_upload_size=5)
         if up is not None and st.button(t("consult.import_button"), type="primary", key="consult::import"):
             st.session_state["consult::upload_gen"] = gen + 1
@@ -141,7 +150,12 @@ def _start() -> None:
                 _import_intake(up.getvalue())
     with st.expander(t("consult.blank_title"), icon=":material/forward_to_inbox:"):
         st.caption(t("consult.blank_text"))
-        b1, b2 = st.columns(2)
+        from assistant.intake.pdf_form import blank_form_pdf
+
+        b0, b1, b2 = st.columns(3)
+        b0.download_button(t("consult.blank_pdf"), blank_form_pdf(lang()), file_name=t("consult.blank_file") + ".pdf",
+                           mime="application/pdf", key="consult::blank_pdf", on_click="ignore", width="stretch",
+                           type="primary")
         template = json.dumps(blank_intake_json(lang()), ensure_ascii=False, indent=2)
         b1.download_button(t("consult.blank_json"), template, file_name=t("consult.blank_file") + ".json",
                            mime="application/json", key="consult::blank_json", on_click="ignore", width="stretch")

@@ -11,8 +11,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from assistant.consult.funding import TOPIC_LABELS, FundingQuery, find_funding, load_programmes
-from assistant.knowledge.states import STATE_NAMES
+from assistant import vocabulary
+from assistant.consult.funding import FundingQuery, find_funding, load_programmes
 from ui.common import current_intake, fmt_date, friendly, settings
 from ui.i18n import lang, t
 
@@ -29,7 +29,7 @@ def _defaults() -> dict:
     company = current_intake().get("company") or {}
     employees, revenue = company.get("employees"), company.get("annual_revenue_eur")
     st.session_state["ff::values"] = {
-        "state": company.get("state") if company.get("state") in STATE_NAMES else NO_STATE,
+        "state": company.get("state") if company.get("state") in vocabulary.STATES else NO_STATE,
         "employees": int(employees) if isinstance(employees, (int, float)) else None,
         "turnover": float(revenue) if isinstance(revenue, (int, float)) else None,
         "topics": [], "status": ["open", "unknown"], "prefilled": bool(company),
@@ -46,10 +46,11 @@ def _key(name: str, values: dict) -> str:
 
 def _filters(values: dict) -> FundingQuery:
     lg = lang()  # bound now: format functions may also run outside this script run
+    states, topics = vocabulary.state_names(lg), vocabulary.labels("funding_topics", lg)
     c1, c2, c3 = st.columns([1.2, 1, 1])
     values["state"] = c1.selectbox(
-        t("ff.state"), options=[NO_STATE, *STATE_NAMES], key=_key("state", values), help=t("ff.state_help"),
-        format_func=lambda c: t("ff.state_none", lg) if c == NO_STATE else STATE_NAMES[c]) or NO_STATE
+        t("ff.state"), options=[NO_STATE, *vocabulary.STATES], key=_key("state", values), help=t("ff.state_help"),
+        format_func=lambda c: t("ff.state_none", lg) if c == NO_STATE else states[c]) or NO_STATE
     values["employees"] = c2.number_input(t("ff.employees"), min_value=1, max_value=100000, step=1,
                                           key=_key("employees", values), placeholder=t("ff.any"),
                                           help=t("ff.employees_help"))
@@ -57,8 +58,9 @@ def _filters(values: dict) -> FundingQuery:
                                          key=_key("turnover", values), placeholder=t("ff.any"),
                                          help=t("ff.turnover_help"))
     c4, c5 = st.columns([1.2, 2])
-    values["topics"] = c4.multiselect(t("ff.topics"), options=list(TOPIC_LABELS["de"]), key=_key("topics", values),
-                                      format_func=lambda k: TOPIC_LABELS[lg][k], placeholder=t("ff.all_topics"))
+    values["topics"] = c4.multiselect(t("ff.topics"), options=list(vocabulary.FUNDING_TOPICS),
+                                      key=_key("topics", values), format_func=lambda k: topics[k],
+                                      placeholder=t("ff.all_topics"))
     values["status"] = c5.multiselect(t("ff.status"), options=STATUSES, key=_key("status", values),
                                       format_func=lambda s: t(f"status.{s}", lg), help=t("ff.status_help"))
     state = values["state"]
@@ -73,7 +75,7 @@ def _level(level: str) -> str:
     if level == "EU":
         return t("ff.level_eu")
     code = level.split(":", 1)[-1]
-    return STATE_NAMES.get(code, code)
+    return vocabulary.state_name(code, lang())
 
 
 def _status_text(m) -> str:
@@ -91,7 +93,7 @@ def _table(matches: list) -> pd.DataFrame:
     rows = [{
         "programme": m.name, "funder": m.funder, "level": _level(m.level), "status": _status_text(m),
         "as_of": fmt_date(m.as_of), "amount": m.rate_or_amount or "–",
-        "topics": ", ".join(TOPIC_LABELS[lang()].get(x, x) for x in m.topics), "why": m.why,
+        "topics": ", ".join(vocabulary.label("funding_topics", x, lang()) for x in m.topics), "why": m.why,
         "source": m.source_url, "ended": m.status == "ended",
     } for m in matches]
     return pd.DataFrame(rows)
