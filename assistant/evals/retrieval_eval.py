@@ -155,19 +155,31 @@ def tune(retriever: HybridRetriever, questions: list[EvalQuestion]) -> list[dict
     return sorted(rows, key=lambda r: (-r["recall@5"], -r["mrr@10"], -r["ndcg@10"]))
 
 
-def calibrate_grounding(retriever: HybridRetriever, questions: list[EvalQuestion]) -> dict:
-    """Best coverage threshold separating answerable from unanswerable questions (accuracy, ties → lower)."""
+def calibrate_grounding(retriever: HybridRetriever, questions: list[EvalQuestion],
+                        min_answered: float = 0.95) -> dict:
+    """Grounding rule coverage + w·dense ≥ t: the (w, t) that makes most unanswerable questions abstain while
+    at least `min_answered` of the answerable ones are answered. Run it on dev only."""
     points = []
     for q in questions:
         hits = retriever.search(q.question, k=1, filters=scoped(q.question))
-        points.append((hits[0].coverage if hits else 0.0, not q.unanswerable))
-    best = (0.0, -1.0)
-    for t in sorted({round(p[0], 3) for p in points} | {0.0}):
-        acc = sum((cov >= t) == answerable for cov, answerable in points) / max(len(points), 1)
-        if acc > best[1]:
-            best = (t, acc)
-    current = retriever.settings.ground_min_coverage
-    acc_now = sum((cov >= current) == ans for cov, ans in points) / max(len(points), 1)
-    return {"best_threshold": best[0], "best_accuracy": round(best[1], 4),
-            "current_threshold": current, "current_accuracy": round(acc_now, 4),
-            "unanswerable": sum(1 for q in questions if q.unanswerable), "questions": len(questions)}
+        cov, dense = (hits[0].coverage, hits[0].dense or 0.0) if hits else (0.0, 0.0)
+        points.append((cov, dense, q.unanswerable))
+    n_a = max(sum(not u for *_, u in points), 1)
+    n_u = max(sum(u for *_, u in points), 1)
+
+    def rates(w: float, t: float) -> tuple[float, float]:
+        answered = sum(c + w * d >= t for c, d, u in points if not u) / n_a
+        abstained = sum(c + w * d < t for c, d, u in points if u) / n_u
+        return answered, abstained
+
+    best = {"weight": 0.0, "threshold": 0.0, "answered": 1.0, "abstained": 0.0}
+    for w in [x / 10 for x in range(0, 21)]:
+        for t in sorted({round(c + w * d, 3) for c, d, _ in points}):
+            answered, abstained = rates(w, t)
+            if answered >= min_answered and (abstained, answered) > (best["abstained"], best["answered"]):
+                best = {"weight": w, "threshold": t, "answered": round(answered, 4), "abstained": round(abstained, 4)}
+    s = retriever.settings
+    answered, abstained = rates(s.ground_dense_weight, s.ground_min_score)
+    return {"best": best, "current": {"weight": s.ground_dense_weight, "threshold": s.ground_min_score,
+                                      "answered": round(answered, 4), "abstained": round(abstained, 4)},
+            "unanswerable": n_u, "questions": len(questions)}
