@@ -1,7 +1,13 @@
-"""Retrieval evaluation: the same questions through bm25-only, dense-only and hybrid, side by side.
+"""Retrieval and answer evaluation: the same questions through bm25-only, dense-only and hybrid, side by side.
 
 recall@k is capped recall: the share of a question's expected documents found in the top k, divided by
-min(expected, k), so a question with two expected documents can still reach 1.0 at k=1.
+min(expected, k), so a question with two expected documents can still reach 1.0 at k=1. Every leg is searched
+the way the product searches: a question naming a state, a city or a postcode is scoped to that state.
+
+Question sets: the project's own (`evals/retrieval_questions.yaml`, "old") and the held-out v2 set written by
+someone else (`evals/questions_v2/{dev,test}.yaml`). Tuning happens on dev only; test is reported, never tuned on.
+The answer-level checks run the real answerer: does it abstain on the unanswerable questions, does it answer the
+answerable ones, and does the answer *text* name what a correct answer must name.
 """
 
 from __future__ import annotations
@@ -13,19 +19,33 @@ import yaml
 from pydantic import BaseModel
 
 from assistant.config import PROJECT_ROOT
-from assistant.knowledge.retrieval import HybridRetriever
+from assistant.knowledge.retrieval import HybridRetriever, scoped
 
 DEFAULT_QUESTIONS = PROJECT_ROOT / "evals" / "retrieval_questions.yaml"
+QUESTION_SETS = {
+    "old": DEFAULT_QUESTIONS,
+    "dev": PROJECT_ROOT / "evals" / "questions_v2" / "dev.yaml",
+    "test": PROJECT_ROOT / "evals" / "questions_v2" / "test.yaml",
+}
 METRICS = ["recall@1", "recall@3", "recall@5", "mrr@10", "ndcg@10"]
+REPORTED_TAGS = ("city", "postcode", "english", "paraphrase", "narrative", "typo")
 
 
 class EvalQuestion(BaseModel):
     question: str
     expected: list[str] = []
     unanswerable: bool = False
+    answer_must_name: list[str] = []
+    lang: str = "de"
+    tags: list[str] = []
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.expected) and not self.unanswerable
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[EvalQuestion]:
+    path = QUESTION_SETS.get(str(path), path)
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
     return [EvalQuestion(**item) for item in data]
 
@@ -43,20 +63,80 @@ def score_ranking(ranking: list[str], expected: list[str]) -> dict[str, float]:
     return out
 
 
+def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
+    n = max(len(rows), 1)
+    return {key: round(sum(r[key] for r in rows) / n, 4) for key in METRICS}
+
+
+def per_question(retriever: HybridRetriever, questions: list[EvalQuestion], mode: str = "hybrid",
+                 **kwargs) -> list[tuple[EvalQuestion, dict[str, float], list[str]]]:
+    rows = []
+    for q in questions:
+        if not q.answerable:
+            continue
+        hits = retriever.search_docs(q.question, k=10, mode=mode, filters=scoped(q.question), **kwargs)
+        ranking = [h.chunk.doc_id for h in hits]
+        rows.append((q, score_ranking(ranking, q.expected), ranking))
+    return rows
+
+
 def evaluate(retriever: HybridRetriever, questions: list[EvalQuestion], mode: str = "hybrid",
              **kwargs) -> dict[str, float]:
-    answerable = [q for q in questions if q.expected and not q.unanswerable]
-    totals = dict.fromkeys(METRICS, 0.0)
-    for q in answerable:
-        ranking = [h.chunk.doc_id for h in retriever.search_docs(q.question, k=10, mode=mode, **kwargs)]
-        for key, value in score_ranking(ranking, q.expected).items():
-            totals[key] += value
-    n = max(len(answerable), 1)
-    return {key: round(value / n, 4) for key, value in totals.items()}
+    return _mean([scores for _, scores, _ in per_question(retriever, questions, mode, **kwargs)])
 
 
 def compare(retriever: HybridRetriever, questions: list[EvalQuestion]) -> dict[str, dict[str, float]]:
     return {mode: evaluate(retriever, questions, mode=mode) for mode in ("bm25", "dense", "hybrid")}
+
+
+def by_tag(retriever: HybridRetriever, questions: list[EvalQuestion],
+           tags: tuple[str, ...] = REPORTED_TAGS) -> dict[str, dict[str, float]]:
+    """Hybrid recall@5 and MRR@10 per tag, and for the untagged rest, so city/English can be compared."""
+    rows = per_question(retriever, questions)
+    out = {}
+    for tag in tags:
+        tagged = [s for q, s, _ in rows if tag in q.tags]
+        if tagged:
+            out[tag] = {"n": len(tagged), **{k: v for k, v in _mean(tagged).items() if k in ("recall@5", "mrr@10")}}
+    out["all"] = {"n": len(rows), **{k: v for k, v in _mean([s for _, s, _ in rows]).items()
+                                     if k in ("recall@5", "mrr@10")}}
+    return out
+
+
+def answer_checks(answerer, questions: list[EvalQuestion]) -> dict:
+    """Abstention precision/recall (positive = "not in the knowledge base") and whether the answer text names
+    the expected programme or document (`answer_must_name`, case-insensitive substrings)."""
+    tp = fp = fn = answered = named = must = 0
+    misses: list[dict] = []
+    for q in questions:
+        answer = answerer.ask(q.question, lang=q.lang if q.lang in ("de", "en") else None)
+        abstained = not answer.grounded
+        if q.unanswerable:
+            tp += abstained
+            fn += not abstained
+            if not abstained:
+                misses.append({"question": q.question, "problem": "answered although unanswerable"})
+            continue
+        fp += abstained
+        answered += not abstained
+        if q.answer_must_name:
+            must += 1
+            text = answer.answer.lower()
+            missing = [n for n in q.answer_must_name if n.lower() not in text]
+            named += not missing
+            if missing:
+                misses.append({"question": q.question, "problem": "not named: " + ", ".join(missing)})
+        if abstained:
+            misses.append({"question": q.question, "problem": "abstained although answerable"})
+    n_unans = sum(1 for q in questions if q.unanswerable)
+    n_ans = len(questions) - n_unans
+    return {
+        "abstention_precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+        "abstention_recall": round(tp / n_unans, 4) if n_unans else 1.0,
+        "answered_rate": round(answered / n_ans, 4) if n_ans else 1.0,
+        "names_expected": round(named / must, 4) if must else 1.0,
+        "questions": len(questions), "unanswerable": n_unans, "misses": misses,
+    }
 
 
 def tune(retriever: HybridRetriever, questions: list[EvalQuestion]) -> list[dict]:
@@ -75,19 +155,31 @@ def tune(retriever: HybridRetriever, questions: list[EvalQuestion]) -> list[dict
     return sorted(rows, key=lambda r: (-r["recall@5"], -r["mrr@10"], -r["ndcg@10"]))
 
 
-def calibrate_grounding(retriever: HybridRetriever, questions: list[EvalQuestion]) -> dict:
-    """Best coverage threshold separating answerable from unanswerable questions (accuracy, ties → lower)."""
+def calibrate_grounding(retriever: HybridRetriever, questions: list[EvalQuestion],
+                        min_answered: float = 0.95) -> dict:
+    """Grounding rule coverage + w·dense ≥ t: the (w, t) that makes most unanswerable questions abstain while
+    at least `min_answered` of the answerable ones are answered. Run it on dev only."""
     points = []
     for q in questions:
-        hits = retriever.search(q.question, k=1)
-        points.append((hits[0].coverage if hits else 0.0, not q.unanswerable))
-    best = (0.0, -1.0)
-    for t in sorted({round(p[0], 3) for p in points} | {0.0}):
-        acc = sum((cov >= t) == answerable for cov, answerable in points) / max(len(points), 1)
-        if acc > best[1]:
-            best = (t, acc)
-    current = retriever.settings.ground_min_coverage
-    acc_now = sum((cov >= current) == ans for cov, ans in points) / max(len(points), 1)
-    return {"best_threshold": best[0], "best_accuracy": round(best[1], 4),
-            "current_threshold": current, "current_accuracy": round(acc_now, 4),
-            "unanswerable": sum(1 for q in questions if q.unanswerable), "questions": len(questions)}
+        hits = retriever.search(q.question, k=1, filters=scoped(q.question))
+        cov, dense = (hits[0].coverage, hits[0].dense or 0.0) if hits else (0.0, 0.0)
+        points.append((cov, dense, q.unanswerable))
+    n_a = max(sum(not u for *_, u in points), 1)
+    n_u = max(sum(u for *_, u in points), 1)
+
+    def rates(w: float, t: float) -> tuple[float, float]:
+        answered = sum(c + w * d >= t for c, d, u in points if not u) / n_a
+        abstained = sum(c + w * d < t for c, d, u in points if u) / n_u
+        return answered, abstained
+
+    best = {"weight": 0.0, "threshold": 0.0, "answered": 1.0, "abstained": 0.0}
+    for w in [x / 10 for x in range(0, 21)]:
+        for t in sorted({round(c + w * d, 3) for c, d, _ in points}):
+            answered, abstained = rates(w, t)
+            if answered >= min_answered and (abstained, answered) > (best["abstained"], best["answered"]):
+                best = {"weight": w, "threshold": t, "answered": round(answered, 4), "abstained": round(abstained, 4)}
+    s = retriever.settings
+    answered, abstained = rates(s.ground_dense_weight, s.ground_min_score)
+    return {"best": best, "current": {"weight": s.ground_dense_weight, "threshold": s.ground_min_score,
+                                      "answered": round(answered, 4), "abstained": round(abstained, 4)},
+            "unanswerable": n_u, "questions": len(questions)}

@@ -47,6 +47,17 @@ class Filters(BaseModel):
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def scoped(question: str, filters: Filters | None = None) -> Filters | None:
+    """A question that names one state (directly, by city or postcode) is searched in that state's and
+    nationwide material only; an explicit region filter wins. Used by answers and by the eval alike."""
+    from assistant.knowledge.states import detect_state
+
+    state = detect_state(question)
+    if state is None or (filters and filters.regions):
+        return filters
+    return (filters or Filters()).model_copy(update={"regions": [state]})
+
+
 class IndexNotReady(RuntimeError):
     """Raised when there is nothing to search, with the command that fixes it."""
 
@@ -111,7 +122,15 @@ class _Lexical:
 
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
         """(tokens to score with, tokens to judge coverage with): decompounding widens only the first."""
-        base = self.correct(analyze(query))
+        from assistant.knowledge.language import german_terms, is_english
+
+        if is_english(query):
+            # English words the German corpus lacks say nothing about coverage; their German terms do.
+            german = self.correct(analyze(german_terms(query)))
+            own = [t for t in analyze(query) if t in self.vocab]
+            base = list(dict.fromkeys(german + own))
+        else:
+            base = self.correct(analyze(query))
         return base + self.compound_parts(base), base
 
     def scores(self, q_tokens: list[str]) -> np.ndarray:
@@ -199,7 +218,7 @@ class HybridRetriever:
 
         dense_scores: dict[int, float] = {}
         if mode != "bm25":
-            q_vec = self.embedder.encode_one(query)
+            q_vec = self.embedder.encode_query(query)
             for cid, sim in self.store.query_vectors(q_vec, n_cand, (filters or Filters()).chroma_where()):
                 if cid in lex.pos:
                     dense_scores[lex.pos[cid]] = sim
