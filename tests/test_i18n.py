@@ -23,8 +23,6 @@ PENDING: set[str] = {
     "assistant/consult/pipeline.py",
     "assistant/consult/planning.py",
     "assistant/consultations.py",
-    "assistant/knowledge/answers.py",
-    "assistant/knowledge/embeddings.py",
     "assistant/knowledge/loaders.py",
     "assistant/knowledge/retrieval.py",
     "assistant/writing/ollama_client.py",
