@@ -246,6 +246,11 @@ def eval_retrieval(
     extra = {}
     if do_tune:
         extra = {"tuning": tune(engine.retriever, qs), "grounding": calibrate_grounding(engine.retriever, qs)}
+    if any(q.tags for q in qs):  # the v2 sets (`--questions dev|test`): per-tag recall and answer-level checks
+        from assistant.evals.retrieval_eval import answer_checks, by_tag
+
+        extra["by_tag"] = by_tag(engine.retriever, qs)
+        extra["answers"] = answer_checks(engine.answerer, qs)
     if as_json:
         _print_json({**table, **extra})
         return
@@ -259,6 +264,11 @@ def eval_retrieval(
         for row in extra["tuning"][:8]:
             typer.echo(f"  {row['fusion']:6} {row['param']!s:>5} " + " ".join(f"{row[m]:.3f}" for m in METRICS))
         typer.echo("\n" + msg("cli.eval.grounding", lang, value=extra["grounding"]))
+    if "by_tag" in extra:
+        typer.echo("")
+        for tag, row in extra["by_tag"].items():
+            typer.echo(f"  {tag:11} n={row['n']:<3} recall@5={row['recall@5']:.3f} mrr@10={row['mrr@10']:.3f}")
+        typer.echo("  " + " ".join(f"{k}={v}" for k, v in extra["answers"].items() if k != "misses"))
 
 
 @app.command(help=_h("funding"))

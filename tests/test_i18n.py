@@ -20,8 +20,6 @@ PENDING: set[str] = {
     "assistant/consult/catalogue.py",
     "assistant/consult/pipeline.py",
     "assistant/consultations.py",
-    "assistant/knowledge/answers.py",
-    "assistant/knowledge/embeddings.py",
     "assistant/knowledge/retrieval.py",
     "assistant/writing/ollama_client.py",
 }

@@ -543,9 +543,10 @@ class Answerer:
             names = programme_keywords(self.settings)
         except (OSError, ValueError):
             names = []
+        names = names + [h for p in self.programmes().values() for h in programme_handles(p.name, folded=False)]
         reason = unsupported(plain, facts, names)
-        if reason:
-            return reason
+        if reason:  # the notice names the kind of problem, never the link itself (it must not become clickable)
+            return re.sub(r"https?://\S+|www\.\S+", "…", reason)
         words = _number_words(plain) - _number_words(facts)
         if words:
             return ", ".join(sorted(words))
@@ -602,16 +603,16 @@ _GENERIC = {"forderung", "forderprogramm", "programm", "zuschuss", "digitalisier
             "beratung", "digital", "landesprogramm", "richtlinie", "darlehen", "kredit"}
 
 
-def programme_handles(name: str) -> list[str]:
+def programme_handles(name: str, folded: bool = True) -> list[str]:
     """The short names a user would type for a programme: quoted parts ("go-digital"), bracketed acronyms
-    ("DKU", "ZIM") and the head of the name ("Digitalbonus Bayern"), folded; generic words alone never count."""
+    ("DKU", "ZIM") and the head of the name ("Digital Jetzt"); generic words alone never count."""
     parts = re.findall(r"„([^“]+)“", name) + re.findall(r"\(([^)]+)\)", name)
     parts.append(re.split(r"\s+[–(-]\s*|\s+\(", name)[0])
     out = []
     for part in parts:
         f = fold(part).strip()
         if len(f) >= 3 and f not in _GENERIC and not set(f.split()) <= _GENERIC:
-            out.append(f)
+            out.append(f if folded else part.strip())
     return out
 
 

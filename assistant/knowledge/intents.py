@@ -12,18 +12,12 @@ from typing import Literal
 
 from assistant.knowledge.german_analysis import fold
 from assistant.models import Hit
+from assistant.knowledge.cues import cue
 
 Intent = Literal["funding", "use_case", "guidance"]
 
-_FUNDING = re.compile(
-    r"(forder|zuschuss|zuschuss|zuschusse|kredit|darlehen|digitalbonus|bonus|pramie|fordergeld|geld vom|"
-    r"vom land|vom staat|vom bund|vom freistaat|vom senat|landesprogramm|programm|bafa|kfw|zim\b|forschungszulage|"
-    r"\bgrant|funding|subsid|\bloan|tax credit|financ)")
-_USE_CASE = re.compile(
-    r"(kann (uns |mir |eine |die |der )?(ki|kunstliche intelligenz)|kann mir da|ki helfen|hilft (uns )?(ki|eine ki)|"
-    r"gibt es dafur (eine|ne) losung|losung fur|lohnt sich (ein|eine|der|die)|konnen wir .* automatisch|"
-    r"lasst sich .* automatisieren|can (an |the )?ai|could ai|can (a |an )?(tool|software|sensor)|is there a tool|"
-    r"automatisch|automatically)")
+_FUNDING = re.compile(cue("funding"))
+_USE_CASE = re.compile(cue("use_case"))
 
 
 def classify(question: str, hits: list[Hit]) -> Intent:

@@ -13,6 +13,7 @@ vorherigen Anweisungen …") — those come from a document, not from the user, 
 from __future__ import annotations
 
 import re
+from assistant.knowledge.cues import cue
 
 # Lower-cased abbreviations that end with a dot inside a German (or English) sentence.
 ABBREVIATIONS = {
@@ -38,16 +39,7 @@ _IDENTIFIER = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 _ENDINGS = set(".!?)“\"»")
 
 # Sentences that address the assistant rather than inform the reader (German and English).
-_INSTRUCTION = re.compile(
-    r"(ignorier\w*|vergiss|missachte\w*|übergeh\w*)\s+(\w+\s+){0,3}(vorherigen|bisherigen|obigen|alle[nr]?|deine)\s+"
-    r"(\w+\s+){0,2}(anweisung|instruktion|regel|vorgabe|prompt)"
-    r"|ignore\s+(\w+\s+){0,3}(previous|prior|above|all)\s+(\w+\s+){0,2}(instruction|rule|prompt)"
-    r"|\b(du bist jetzt|du bist ab sofort|act as|you are now|system ?prompt|als (ki|assistent|sprachmodell)\s+"
-    r"(musst|sollst|darfst))"
-    r"|\b(empfiehl|empfehle|nenne|antworte|sage|schreibe|gib)\s+(immer|stets|ausschließlich|nur noch)\b"
-    r"|\b(always|only)\s+(recommend|answer|say)\b"
-    r"|\ban (die|den) (ki|assistent\w*|sprachmodell|chatbot)\s*:",
-    re.IGNORECASE)
+_INSTRUCTION = re.compile(cue("instruction"), re.IGNORECASE)
 
 
 def _is_abbreviation(text_before: str) -> bool:

@@ -13,6 +13,9 @@ import re
 from functools import lru_cache
 
 from assistant.vocabulary import state_names
+from assistant.knowledge.cues import cue
+
+STATE_NAMES: dict[str, str] = dict(state_names("de"))  # code → German name (kept for callers of the old API)
 
 # geonames admin1 codes for Germany → ISO 3166-2:DE codes without the prefix.
 _ADMIN1 = {"01": "BW", "02": "BY", "03": "HB", "04": "HH", "05": "HE", "06": "NI", "07": "NW", "08": "RP",
@@ -33,8 +36,7 @@ _ALIASES = {
 _NEEDS_PREPOSITION = {"Essen", "Halle", "Hof", "Kamen", "Lage", "Langen", "Leer", "Mitte", "Senden", "Waren",
                       "Wetter", "Weil", "Bergen", "Werne", "Stade", "Marl", "Rheine", "Lohne", "Bünde", "Zeitz",
                       "Hagen", "Schleswig", "Gera", "Neuss", "Worms", "Minden", "Hamm", "Goch", "Moers"}
-_PREPOSITION = re.compile(r"(?:\bin|\baus|\bbei|\bnahe|\bRaum|\bSitz|\bnear|\bfrom|\bStadt|\bbased)\s+(?:der\s+|dem\s+)?$",
-                          re.IGNORECASE)
+_PREPOSITION = re.compile(cue("preposition"), re.IGNORECASE)
 
 # Two-digit postcode regions (Leitregionen) → state; a few border regions follow their largest part.
 _PLZ2 = {
@@ -52,7 +54,7 @@ _PLZ2 = {
     **dict.fromkeys(["98", "99"], "TH"),
 }
 _POSTCODE = re.compile(r"(?<![\d.,])(\d{5})(?![\d.,]\d)")
-_POSTCODE_BEFORE = re.compile(r"(?:PLZ|Postleitzahl|postcode|zip|in|aus|bei|Sitz)\s*:?\s*$", re.IGNORECASE)
+_POSTCODE_BEFORE = re.compile(cue("postcode_before"), re.IGNORECASE)
 _POSTCODE_AFTER = re.compile(r"^\s+(?!Euro\b|EUR\b|Mitarbeit|Beschäftigt|Leute|Stunden|employees|staff)[A-ZÄÖÜ]")
 _LATIN_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+(?:[ -][A-ZÄÖÜa-zäöüß()]+)*")
 
@@ -84,7 +86,7 @@ def _city_names() -> dict[str, str]:
             continue
         code, pop = _ADMIN1[city["admin1code"]], int(city.get("population") or 0)
         add(city["name"], code, pop)
-        base = re.split(r"\s+(?:am|an der|an|im|in der|in|ob der|\()|\s*/", city["name"])[0]
+        base = re.split(cue("city_qualifier"), city["name"])[0]
         if base != city["name"]:
             add(base, code, pop // 10)  # "Frankfurt" alone: the bigger Frankfurt wins, never the other way
         if pop >= 100_000:  # German and English spellings of the larger cities (München/Munich, Köln/Cologne)

@@ -29,14 +29,22 @@ def _sources(msg: dict) -> None:
     with st.expander(t("chat.sources", n=len(sources))):
         for n, src in enumerate(sources, start=1):
             where = t("chat.page", page=src["page"]) if src.get("page") else (src.get("section") or "")
-            st.markdown(f"**[{n}] {src['title']}**  \n`{Path(src['source']).name}`" + (f" · {where}" if where else ""))
+            st.markdown(f"**[{n}] {_safe(src['title'])}**  \n`{Path(src['source']).name}`"
+                        + (f" · {_safe(where)}" if where else ""))
             if src.get("excerpt"):
-                st.caption(src["excerpt"])
+                st.caption(_safe(src["excerpt"]))
+
+
+def _safe(text: str) -> str:
+    """Text from documents is never rendered as images or links (no request to a host named in a file)."""
+    from assistant.knowledge.answers import strip_markup
+
+    return strip_markup(text)
 
 
 def _show(msg: dict) -> None:
     with st.chat_message(msg["role"], avatar=":material/person:" if msg["role"] == "user" else ":material/forum:"):
-        st.markdown(msg["content"])
+        st.markdown(_safe(msg["content"]))
         if msg.get("note"):
             st.caption(msg["note"])
         if msg["role"] == "assistant":
