@@ -6,14 +6,20 @@ on this computer (telemetry is off here and in .streamlit/config.toml).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from assistant.config import disable_telemetry
 
 disable_telemetry()
 
+from ui.auth import guard_listen_address, require_login, sidebar_user
 from ui.common import PAGE_FILES, current_id, settings, store
 from ui.i18n import LANGS, lang, set_lang, t
+
+PAGE_ICON = str(Path(__file__).resolve().parent / "ui" / "static" / "icon.png")
+"""A local file: a ":material/…" page icon makes the browser fetch the favicon from Google on every load."""
 
 
 def _page(key: str, icon: str, url: str, default: bool = False):
@@ -48,11 +54,14 @@ def _sidebar() -> None:
                 else ":material/smart_toy: " + t("mode.short_ollama", model=s.llm_model))
         st.caption(mode)
         st.caption(t("app.privacy"))
+        sidebar_user()
 
 
 def main() -> None:
-    st.set_page_config(page_title=t("app.title"), page_icon=":material/forum:", layout="wide")
+    st.set_page_config(page_title=t("app.title"), page_icon=PAGE_ICON, layout="wide")
     st.session_state.setdefault("lang", "en" if _default_lang() == "en" else "de")
+    guard_listen_address()
+    require_login()
     navigation = st.navigation(_pages())
     _sidebar()
     navigation.run()

@@ -479,8 +479,21 @@ def status() -> None:
     typer.echo(msg("cli.status.model", s.lang, value=s.embed_model))
     typer.echo(msg("cli.status.index", s.lang, chunks=formatting.number(engine.store.count_chunks(), s.lang),
                    docs=formatting.number(len(engine.store.files()), s.lang)))
-    typer.echo(msg("cli.status.mode_offline", s.lang) if s.offline
-               else msg("cli.status.mode_ollama", s.lang, host=s.ollama_host, model=s.llm_model))
+    if s.offline:
+        typer.echo(msg("cli.status.mode_offline", s.lang))
+        return
+    from assistant.writing.ollama_client import probe
+
+    llm = probe(s)  # really asks the server: "Ollama" only when it answers and has the model
+    if llm.mode == "ollama":
+        typer.echo(msg("cli.status.mode_ollama", s.lang, host=s.ollama_host, model=s.llm_model))
+    else:
+        typer.echo(msg("cli.status.mode_fallback", s.lang, host=s.ollama_host, reason=llm.message))
+
+
+from assistant.cli_users import users_app  # noqa: E402 - the team-login users, a sub-app of its own
+
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:

@@ -82,6 +82,17 @@ class Settings(BaseSettings):
         default="",
         description="Optional cross-encoder (local path) for reranking. Empty = no reranking (none ships offline).",
     )
+    # reliability
+    max_pages: int = Field(default=2000, ge=1, description="PDFs with more pages are refused at ingest.")
+    max_chars_per_file: int = Field(default=3_000_000, ge=1000,
+                                    description="Files whose extracted text is longer are refused at ingest.")
+    max_chunks_per_file: int = Field(default=5000, ge=1, description="Files that split into more chunks are refused.")
+    max_field_chars: int = Field(default=2000, ge=10,
+                                 description="Longest allowed front-matter value (title, id, tag, URL).")
+    ingest_lock_timeout_s: float = Field(default=30.0, ge=0,
+                                         description="How long a second ingest waits for the first one's lock.")
+    auth_enabled: bool = Field(default=False, description="Login required (users in <data_dir>/users.yaml); "
+                               "needed before the app may listen on a non-loopback address.")
 
     @property
     def chroma_dir(self) -> Path:
@@ -90,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def db_path(self) -> Path:
         return self.data_dir / "assistant.sqlite"
+
+    @property
+    def users_path(self) -> Path:
+        return self.data_dir / "users.yaml"
 
     @property
     def offline(self) -> bool:

@@ -33,10 +33,12 @@ CREATE TABLE IF NOT EXISTS consultations (
     updated TEXT NOT NULL,
     intake TEXT,
     result TEXT,
-    edits TEXT NOT NULL DEFAULT '{}'
+    edits TEXT NOT NULL DEFAULT '{}',
+    owner TEXT
 );
 CREATE INDEX IF NOT EXISTS consultations_updated ON consultations(updated);
 """
+_COLUMNS = "id, title, created, updated, intake, result, edits, owner"
 
 
 class StorageError(ValueError):
@@ -53,6 +55,8 @@ class Consultation(BaseModel):
     intake: dict[str, Any] | None = None
     result: dict[str, Any] | None = None
     edits: dict[str, Any] = Field(default_factory=dict)
+    owner: str | None = None
+    """The advisor who created it (team login); None for consultations from before login existed."""
 
     @property
     def has_result(self) -> bool:
@@ -84,6 +88,23 @@ class ConsultationStore:
         self._lock = threading.RLock()  # one connection, shared by the UI's session threads
         with self._tx() as db:
             db.executescript(_SCHEMA)
+            self._migrate(db)
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        """Databases from before the team login get the `owner` column; their rows stay unowned (NULL), which
+        only admins see, so no advisor suddenly sees a colleague's clients."""
+        columns = {r[1] for r in db.execute("PRAGMA table_info(consultations)")}
+        if "owner" not in columns:
+            db.execute("ALTER TABLE consultations ADD COLUMN owner TEXT")
+        db.execute("CREATE INDEX IF NOT EXISTS consultations_owner ON consultations(owner)")
+
+    def scoped(self, owner: str | None, admin: bool = False) -> "ScopedConsultations | ConsultationStore":
+        """The consultations one user may see and change: without login (owner None) or for an admin all of
+        them, for an advisor only their own."""
+        if owner is None:
+            return self
+        return ScopedConsultations(self, owner, admin)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -97,12 +118,16 @@ class ConsultationStore:
     def _row(self, row: sqlite3.Row) -> Consultation:
         return Consultation(id=row["id"], title=row["title"], created=row["created"], updated=row["updated"],
                             intake=_load(row["intake"]), result=_load(row["result"]),
-                            edits=_load(row["edits"]) or {})
+                            edits=_load(row["edits"]) or {}, owner=row["owner"])
 
     # --- reading -------------------------------------------------------------------------------------------
-    def list(self) -> list[Consultation]:
-        """Most recently changed first: the one the advisor worked on last is on top."""
-        rows = self._query("SELECT * FROM consultations ORDER BY updated DESC, created DESC")
+    def list(self, owner: str | None = None) -> list[Consultation]:
+        """Most recently changed first: the one the advisor worked on last is on top. With `owner`, only theirs."""
+        if owner is not None:
+            rows = self._query("SELECT * FROM consultations WHERE owner=? ORDER BY updated DESC, created DESC",
+                               (owner,))
+        else:
+            rows = self._query("SELECT * FROM consultations ORDER BY updated DESC, created DESC")
         return [self._row(r) for r in rows]
 
     def get(self, cid: str) -> Consultation:
@@ -116,12 +141,12 @@ class ConsultationStore:
 
     # --- writing -------------------------------------------------------------------------------------------
     def create(self, title: str, intake: dict | None = None, result: dict | None = None,
-               edits: dict | None = None) -> Consultation:
+               edits: dict | None = None, owner: str | None = None) -> Consultation:
         now = _now()
         cid = uuid.uuid4().hex[:12]
         with self._tx() as db:
-            db.execute("INSERT INTO consultations VALUES (?,?,?,?,?,?,?)",
-                       (cid, title, now, now, _dump(intake), _dump(result), _dump(edits or {})))
+            db.execute(f"INSERT INTO consultations ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                       (cid, title, now, now, _dump(intake), _dump(result), _dump(edits or {}), owner))
         return self.get(cid)
 
     def update(self, cid: str, **fields: Any) -> Consultation:
@@ -140,9 +165,10 @@ class ConsultationStore:
             db.execute(f"UPDATE consultations SET {sets}, updated=? WHERE id=?", (*values, _now(), cid))
         return self.get(cid)
 
-    def duplicate(self, cid: str, suffix: str = " (Kopie)") -> Consultation:
+    def duplicate(self, cid: str, suffix: str = " (Kopie)", owner: str | None = None) -> Consultation:
         src = self.get(cid)
-        return self.create(src.title + suffix, intake=src.intake, result=src.result, edits=src.edits)
+        return self.create(src.title + suffix, intake=src.intake, result=src.result, edits=src.edits,
+                           owner=owner if owner is not None else src.owner)
 
     def delete(self, cid: str) -> bool:
         with self._tx() as db:
@@ -155,7 +181,7 @@ class ConsultationStore:
         return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "title": c.title, "created": c.created,
                 "updated": c.updated, "intake": c.intake, "result": c.result, "edits": c.edits}
 
-    def import_json(self, data: Any, title: str | None = None) -> Consultation:
+    def import_json(self, data: Any, title: str | None = None, owner: str | None = None) -> Consultation:
         """Import an exported consultation as a new entry (never overwrites one that exists)."""
         if not is_consultation_export(data):
             raise StorageError("Die Datei ist kein Export aus „Meine Beratungen“.")
@@ -172,11 +198,59 @@ class ConsultationStore:
             except ValueError as exc:
                 raise StorageError("Das gespeicherte Ergebnis ist beschädigt.") from exc
         return self.create(title or str(data.get("title") or "Import"), intake=data.get("intake"),
-                           result=data.get("result"), edits=data.get("edits") or {})
+                           result=data.get("result"), edits=data.get("edits") or {}, owner=owner)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class ScopedConsultations:
+    """The store as one logged-in user sees it: same methods, but an advisor reaches only their own
+    consultations (another one's id behaves as if it did not exist), and everything they create is theirs."""
+
+    def __init__(self, store: ConsultationStore, owner: str, admin: bool = False):
+        self.store, self.owner, self.admin = store, owner, admin
+        self.path = store.path
+
+    def _visible(self, rec: Consultation) -> bool:
+        return self.admin or rec.owner == self.owner
+
+    def list(self) -> list[Consultation]:
+        return self.store.list() if self.admin else self.store.list(owner=self.owner)
+
+    def get(self, cid: str) -> Consultation:
+        rec = self.store.get(cid)
+        if not self._visible(rec):
+            raise StorageError(f"Beratung {cid} nicht gefunden.")
+        return rec
+
+    def exists(self, cid: str | None) -> bool:
+        return self.store.exists(cid) and self._visible(self.store.get(cid))  # type: ignore[arg-type]
+
+    def create(self, title: str, intake: dict | None = None, result: dict | None = None,
+               edits: dict | None = None) -> Consultation:
+        return self.store.create(title, intake=intake, result=result, edits=edits, owner=self.owner)
+
+    def update(self, cid: str, **fields: Any) -> Consultation:
+        self.get(cid)
+        return self.store.update(cid, **fields)
+
+    def duplicate(self, cid: str, suffix: str = " (Kopie)") -> Consultation:
+        self.get(cid)
+        return self.store.duplicate(cid, suffix=suffix, owner=self.owner)
+
+    def delete(self, cid: str) -> bool:
+        if not self.exists(cid):
+            return False
+        return self.store.delete(cid)
+
+    def export_json(self, cid: str) -> dict:
+        self.get(cid)
+        return self.store.export_json(cid)
+
+    def import_json(self, data: Any, title: str | None = None) -> Consultation:
+        return self.store.import_json(data, title=title, owner=self.owner)
 
 
 def is_consultation_export(data: Any) -> bool:

@@ -28,6 +28,8 @@ class Document(BaseModel):
     region: str = "DE"
     tags: list[str] = []
     as_of: str | None = None
+    trusted: bool = Field(default=True, description="False for uploads and files outside the curated knowledge "
+                          "base: their text is data to quote, never curated funding facts or instructions.")
     sections: list[Section]
 
 
@@ -43,12 +45,13 @@ class Chunk(BaseModel):
     page: int | None = None
     region: str = "DE"
     text: str
+    trusted: bool = True
 
     def metadata(self) -> dict[str, str | int]:
         """Chroma metadata (no None values allowed there)."""
         meta: dict[str, str | int] = {
             "doc_id": self.doc_id, "title": self.title, "doc_type": self.doc_type,
-            "source": self.source, "region": self.region,
+            "source": self.source, "region": self.region, "trusted": self.trusted,
         }
         if self.section:
             meta["section"] = self.section

@@ -79,6 +79,43 @@ def make_pdf(path: Path, pages: list[str], title: str = "Testdokument") -> Path:
     return path
 
 
+def make_raw_pdf(path: Path, content: bytes, cmap: bytes | None = None) -> Path:
+    """A hand-built one-page PDF with Helvetica, optionally with a ToUnicode CMap (to plant odd text)."""
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica" + (b" /ToUnicode 6 0 R >>" if cmap else b" >>")
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        font,
+    ]
+    if cmap:
+        objs.append(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def make_surrogate_pdf(path: Path) -> Path:
+    """A PDF whose extracted text holds a lone surrogate (U+D800), as some broken CMaps produce."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <01> <D800> <02> <0041> endbfchar "
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    content = (b"BT /F1 12 Tf 50 700 Td (Wartungsplan fuer Maschinen mit Sensordaten und Ersatzteilen) Tj "
+               b"0 -20 Td <0102010202> Tj ET")
+    return make_raw_pdf(path, content, cmap)
+
+
 def make_image_pdf(path: Path) -> Path:
     """A PDF with only graphics (like a scan): no text layer."""
     from reportlab.pdfgen import canvas

@@ -12,7 +12,9 @@ No Ollama runs on the test machines, and mocking the client object would hide ex
   Ollama), one JSON object otherwise; 404 for unknown models, 400 without a model.
 
 Behaviour is set per test through plain attributes, read on every request, so a test may change them while
-the server runs: ``models``, ``reply`` (str or ``callable(messages) -> str``), ``delay_s`` and ``malformed``.
+the server runs: ``models``, ``reply`` (str or ``callable(messages) -> str``), ``delay_s``, ``malformed`` and
+``drip_s`` (slow-drip mode: every byte of a response body is sent on its own, ``drip_s`` seconds apart, the way
+a stalled proxy or an overloaded server trickles data; a per-read timeout never fires).
 Every request is recorded in ``requests``.
 """
 
@@ -106,10 +108,12 @@ class FakeOllama:
         delay_s: float = 0.0,
         malformed: Malformed | bool | None = None,
         version: str = "0.12.6",
+        drip_s: float = 0.0,
     ) -> None:
         self.models: list[str] = list(models)
         self.reply: Reply = reply
         self.delay_s = delay_s
+        self.drip_s = drip_s
         self.malformed: Malformed | bool | None = malformed
         self.version = version
         self.requests: list[RecordedRequest] = []
@@ -333,7 +337,18 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        self.wfile.write(payload)
+        self._write(payload)
+
+    def _write(self, data: bytes) -> None:
+        """Write a body part; in slow-drip mode byte by byte, stopping when the server stops."""
+        if self.fake.drip_s <= 0:
+            self.wfile.write(data)
+            return
+        for i in range(len(data)):
+            if self.fake._stopping.wait(self.fake.drip_s):
+                raise ConnectionResetError("fake server stopping")
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
 
     def _send_stream(self, model: str, text: str) -> None:
         """NDJSON over chunked encoding, one piece per line, a final `done` line with the statistics.
@@ -362,6 +377,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._write_chunk(b"")
 
     def _write_chunk(self, data: bytes) -> None:
+        if self.fake.drip_s > 0 and data:
+            for i in range(len(data)):  # one chunk per byte: the client sees progress every drip_s
+                self._write(f"1\r\n".encode() + data[i:i + 1] + b"\r\n")
+            return
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
 

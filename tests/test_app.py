@@ -568,7 +568,11 @@ def test_all_ui_texts_exist_in_both_languages() -> None:
                | {f"kb.type_{d}" for d in ("guidance", "funding", "use_case", "upload")}
                | {f"nav.{p}" for p in ("consult", "chat", "funding", "kb", "saved", "settings")})
     used = _used_keys() | dynamic
-    missing = sorted(k for k in used if k not in texts and not k.endswith((".py", ".md", ".json")))
+    from assistant import i18n
+
+    # keys the UI passes to msg() directly live in their own catalogue areas (auth, kb), not in area `ui`
+    missing = sorted(k for k in used if k not in texts and not i18n.has(k) and not k.startswith("server.")
+                     and not k.endswith((".py", ".md", ".json", ".png")))
     assert not missing, missing
     unused = sorted(k for k in texts if k not in used and not k.startswith(("app.", "mode.short")))
     assert not unused, f"texts nobody shows: {unused}"

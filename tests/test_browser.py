@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -90,12 +91,32 @@ def shots(tmp_path_factory) -> Path:
     return path
 
 
+REQUESTS: list[str] = []
+"""Every URL any page of the browser context requested, in order (checked by the last test)."""
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+def is_local(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS
+
+
+def _guard(route) -> None:
+    """Outside requests are recorded (above) and refused here, so a failing test leaks nothing either."""
+    if is_local(route.request.url):
+        route.continue_()
+    else:
+        route.abort()
+
+
 @pytest.fixture(scope="module")
 def page(app_server, tmp_path_factory):
     with playwright_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
             viewport={"width": 1440, "height": 1600}, accept_downloads=True, locale="de-DE")
+        context.on("request", lambda request: REQUESTS.append(request.url))
+        context.route("**/*", _guard)
         pg = context.new_page()
         pg.set_default_timeout(SLOW)
         pg.goto(app_server)
@@ -182,3 +203,15 @@ def test_funding_finder_and_knowledge_base(page, shots: Path) -> None:
     nav(page, "Meine Beratungen")
     page.get_by_text("Huber Haustechnik GmbH").first.wait_for()
     page.screenshot(path=str(shots / "meine_beratungen.png"))
+
+
+def test_no_request_leaves_loopback(page) -> None:
+    """Runs last: over the whole session (consultation, PDF, chat, funding, knowledge base) the browser asked
+    nothing but the app on 127.0.0.1 — no favicon from Google, no fonts or images from elsewhere."""
+    page.reload()
+    settle(page)
+    assert REQUESTS, "no requests recorded: the recorder is broken"
+    outside = sorted({u for u in REQUESTS if not is_local(u)})
+    assert outside == [], outside
+    icons = page.evaluate("[...document.querySelectorAll('link[rel*=icon]')].map(l => l.href)")
+    assert icons and all(is_local(u) for u in icons), icons

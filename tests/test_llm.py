@@ -312,3 +312,63 @@ def test_langchain_chat_ollama_talks_to_the_same_server(fake_ollama: FakeOllama)
     chunks = [chunk.content for chunk in llm.stream(prompt)]
     assert len([c for c in chunks if c]) > 3
     assert "".join(chunks) == fake_ollama.reply
+
+
+# -- one deadline per answer -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_slow_drip_server_is_cut_at_the_total_deadline(fake_ollama: FakeOllama, tmp_path: Path,
+                                                       streaming: bool) -> None:
+    """1 byte per 0.2 s never trips a per-read timeout; before the fix this answer took minutes."""
+    fake_ollama.drip_s = 0.2
+    fake_ollama.reply = "Ein Pilotprojekt kostet je nach Umfang unterschiedlich viel, sagt das Modell."
+    writer = make_writer(fake_ollama.url, tmp_path, timeout_s=1.5)
+    started = time.monotonic()
+    received: list[str] = []
+    with pytest.raises(LLMUnavailable) as err:
+        if streaming:
+            for piece in writer.stream(MESSAGES):
+                received.append(piece)
+        else:
+            writer.chat(MESSAGES)
+    elapsed = time.monotonic() - started
+    assert err.value.reason == "timeout" and "Gesamtbudget" in str(err.value)
+    assert elapsed < 1.5 + 3  # the body alone needs > 60 s at this rate
+    assert "".join(received) != fake_ollama.reply
+
+
+def test_drip_mode_delivers_the_whole_reply_when_the_budget_suffices(fake_ollama: FakeOllama, tmp_path: Path) -> None:
+    fake_ollama.drip_s = 0.0005
+    fake_ollama.reply = "Kurz."
+    writer = make_writer(fake_ollama.url, tmp_path, timeout_s=10)
+    assert "".join(writer.stream(MESSAGES)) == "Kurz."
+    assert writer.chat(MESSAGES) == "Kurz."
+
+
+def test_closing_a_stream_early_stops_the_worker(fake_ollama: FakeOllama, tmp_path: Path) -> None:
+    import threading
+
+    fake_ollama.reply = "eins zwei drei vier fünf sechs sieben acht"
+    writer = make_writer(fake_ollama.url, tmp_path, timeout_s=5)
+    stream = writer.stream(MESSAGES)
+    assert next(stream)
+    stream.close()
+    deadline = time.monotonic() + 3
+    while any(t.name == "ollama-call" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "ollama-call" for t in threading.enumerate())
+
+
+def test_probe_asks_the_server(fake_ollama: FakeOllama, tmp_path: Path) -> None:
+    from assistant.writing.ollama_client import probe
+
+    settings = Settings(ollama_host=fake_ollama.url, llm_model=MODEL, data_dir=tmp_path)
+    status = probe(settings)
+    assert status.mode == "ollama" and status.model_available and fake_ollama.requests_to("/api/tags")
+    fake_ollama.models = ["mistral:7b"]
+    assert probe(settings).mode == "offline"
+    assert "ollama pull" in probe(settings).message
+    down = probe(Settings(ollama_host=closed_port_url(), llm_model=MODEL, data_dir=tmp_path))
+    assert down.mode == "offline" and not down.reachable and "nicht erreichbar" in down.message
+    offline = probe(Settings(ollama_host="", data_dir=tmp_path))
+    assert offline.mode == "offline" and "Offline" in offline.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,8 @@ def test_invented_figure_or_programme_falls_back_per_field(real_engine, online, 
     assert any("company_summary" in w and "verworfen" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("setup", ["malformed_json", "wrong_shape", "model_missing", "timeout", "http_garbage"])
+@pytest.mark.parametrize("setup", ["malformed_json", "wrong_shape", "model_missing", "timeout", "http_garbage",
+                                   "slow_drip"])
 def test_failures_keep_the_offline_result(real_engine, online, server, intake, setup):
     offline = offline_result(real_engine, intake)
     server.reply = "Das ist kein JSON."
@@ -74,9 +76,27 @@ def test_failures_keep_the_offline_result(real_engine, online, server, intake, s
         server.delay_s = 3.5
     elif setup == "http_garbage":
         server.malformed = "truncated"
+    elif setup == "slow_drip":  # 1 byte per 0.2 s: a per-read timeout never fires, the answer budget must
+        server.drip_s = 0.2
+    started = time.monotonic()
     result = online.consultant.consult(intake, date=DAY)
+    assert time.monotonic() - started < 2.0 + 8  # the reply alone would take > 60 s
     assert result.mode == "offline"
     assert result.company_summary == offline.company_summary
     assert [u.model_dump() for u in result.use_cases] == [u.model_dump() for u in offline.use_cases]
     assert any("Sprachmodell nicht genutzt" in w for w in result.warnings)
     assert errors("consult", result.contract_json()) == []
+
+
+@pytest.mark.parametrize("summary", [
+    "Mit dem Digital-Bonus Brandenburg sparen Sie die Hälfte.",
+    "Sie sparen neunzig Prozent der Zeit auf der Baustelle.",
+    "Mehr dazu: ![Logo](http://127.0.0.1:9/leak?q=geheim)",
+])
+def test_invented_programme_number_word_or_image_falls_back(real_engine, online, server, intake, summary):
+    offline = offline_result(real_engine, intake)
+    server.reply = model_reply(offline, summary)
+    result = online.consultant.consult(intake, date=DAY)
+    assert result.company_summary == offline.company_summary
+    assert any("company_summary" in w and "verworfen" in w for w in result.warnings)
+    assert all(u.solution.startswith("Konkret:") for u in result.use_cases)

@@ -65,8 +65,12 @@ def _store_for(data_dir: str):
 
 
 def store():
-    """Saved consultations (SQLite in the data directory)."""
-    return _store_for(str(settings().data_dir))
+    """Saved consultations (SQLite in the data directory), as the signed-in user may see them."""
+    from ui.auth import current_user
+
+    user = current_user()
+    base = _store_for(str(settings().data_dir))
+    return base.scoped(user.username, user.is_admin) if user else base
 
 
 # --- friendly errors -------------------------------------------------------------------------------------------

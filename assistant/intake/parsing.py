@@ -27,8 +27,12 @@ def _decode(data: str | bytes, lang: str) -> object:
         except UnicodeDecodeError as exc:
             message = error_text("encoding", lang, position=exc.start)
             raise IntakeError([FieldError(ROOT_FIELD, message, "encoding")], lang) from exc
+    from assistant.safe_json import JsonTooDeep, safe_json_loads
+
     try:
-        return json.loads(data)
+        return safe_json_loads(data, lang=lang)
+    except JsonTooDeep as exc:  # 100,000 nested brackets would otherwise end in a RecursionError traceback
+        raise IntakeError([FieldError(ROOT_FIELD, str(exc), "json_too_deep")], lang) from None
     except json.JSONDecodeError as exc:
         message = error_text("json", lang, line=exc.lineno, column=exc.colno)
         raise IntakeError([FieldError(ROOT_FIELD, message, "json_invalid")], lang) from exc

@@ -6,6 +6,7 @@ import hashlib
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
+from assistant.knowledge.loaders import clean_text
 from assistant.models import Chunk, Document, Section
 
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
@@ -53,16 +54,18 @@ def chunk_document(doc: Document, size: int = 900, overlap: int = 150) -> list[C
     )
     chunks: list[Chunk] = []
     for unit in _pack(_units(doc), size):
-        for piece in splitter.split_text(unit.text):
+        for piece in splitter.split_text(clean_text(unit.text)):
             piece = piece.strip()
             if len(piece) < 20:
                 continue
-            digest = hashlib.sha1(f"{doc.doc_id}|{unit.page}|{unit.section}|{piece}".encode()).hexdigest()[:12]
+            key = f"{doc.doc_id}|{unit.page}|{unit.section}|{piece}"
+            digest = hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:12]
             chunks.append(
                 Chunk(
                     chunk_id=f"{doc.doc_id}#{len(chunks)}-{digest}",
                     doc_id=doc.doc_id, title=doc.title, doc_type=doc.doc_type, source=doc.source,
                     section=unit.section, page=unit.page, region=doc.region, text=piece,
+                    trusted=doc.trusted,
                 )
             )
     return chunks

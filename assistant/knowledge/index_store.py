@@ -17,7 +17,12 @@ from typing import Iterator
 import numpy as np
 
 from assistant.config import Settings, disable_telemetry
+from assistant.i18n import msg
 from assistant.models import Chunk
+
+
+class IndexUnavailable(RuntimeError):
+    """The vector store cannot be reached (e.g. the Chroma server is down); the message says what to check."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -27,7 +32,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, seq INTEGER NOT NULL, title TEXT NOT NULL,
     doc_type TEXT NOT NULL, source TEXT NOT NULL, section TEXT, page INTEGER, region TEXT NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL, trusted INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,10 +61,20 @@ class IndexStore:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(settings.db_path), check_same_thread=False)
+        self._db = sqlite3.connect(str(settings.db_path), check_same_thread=False, timeout=30)
         self._db.row_factory = sqlite3.Row
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._collection = None
+
+    def _migrate(self) -> None:
+        """Indexes written before `trusted` existed get the column; their uploads are re-ingested anyway
+        (PIPELINE_VERSION changed), until then rows from uploads/ count as untrusted."""
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
+        if "trusted" not in columns:
+            with self._db:
+                self._db.execute("ALTER TABLE chunks ADD COLUMN trusted INTEGER NOT NULL DEFAULT 1")
+                self._db.execute("UPDATE chunks SET trusted=0 WHERE source LIKE 'uploads/%' OR doc_type='upload'")
 
     # --- Chroma -------------------------------------------------------------------------------------------
     def _client(self):
@@ -82,6 +97,37 @@ class IndexStore:
                 name=self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
         return self._collection
+
+    def check_available(self) -> None:
+        """Raise IndexUnavailable with a clear message when Chroma (embedded or server) cannot be used."""
+        try:
+            self.collection.count()
+        except Exception as exc:  # noqa: BLE001 - any client/transport error means: not usable
+            self._collection = None
+            raise IndexUnavailable(msg("ingest.index_unavailable", self.settings.lang,
+                                       error=f"{exc.__class__.__name__}: {str(exc)[:200]}",
+                                       host=self.settings.chroma_host or "-",
+                                       port=self.settings.chroma_port)) from exc
+
+    def vector_ids(self) -> set[str]:
+        """Every id Chroma holds, fetched in pages so a large index does not arrive in one response."""
+        ids: set[str] = set()
+        step, offset = 5000, 0
+        while True:
+            part = self.collection.get(include=[], limit=step, offset=offset)["ids"]
+            ids.update(part)
+            if len(part) < step:
+                return ids
+            offset += step
+
+    @_locked
+    def remove_orphans(self) -> int:
+        """Delete vectors that no manifest row points to (left by a crash between the manifest commit and
+        the deletion of a file's old vectors, or by a writer that died half-way). Returns how many."""
+        known = {r[0] for r in self._db.execute("SELECT chunk_id FROM chunks")}
+        orphans = sorted(self.vector_ids() - known)
+        self.delete_vectors(orphans)
+        return len(orphans)
 
     def add_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         if not chunks:
@@ -136,9 +182,10 @@ class IndexStore:
                 (source, doc_id, sha256, title, doc_type, len(chunks), time.time()),
             )
             db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(c.chunk_id, c.doc_id, i, c.title, c.doc_type, c.source, c.section, c.page, c.region, c.text)
-                 for i, c in enumerate(chunks)],
+                "INSERT INTO chunks (chunk_id, doc_id, seq, title, doc_type, source, section, page, region, text,"
+                " trusted) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(c.chunk_id, c.doc_id, i, c.title, c.doc_type, c.source, c.section, c.page, c.region, c.text,
+                  int(c.trusted)) for i, c in enumerate(chunks)],
             )
             self._bump(db)
 
@@ -215,7 +262,7 @@ class IndexStore:
 def _row_to_chunk(r: sqlite3.Row) -> Chunk:
     return Chunk(
         chunk_id=r["chunk_id"], doc_id=r["doc_id"], title=r["title"], doc_type=r["doc_type"], source=r["source"],
-        section=r["section"], page=r["page"], region=r["region"], text=r["text"],
+        section=r["section"], page=r["page"], region=r["region"], text=r["text"], trusted=bool(r["trusted"]),
     )
 
 

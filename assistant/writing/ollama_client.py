@@ -10,8 +10,11 @@ timeouts become `LLMUnavailable`, replies that cannot be used become `LLMOutputI
 from __future__ import annotations
 
 import json
+import queue
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -20,6 +23,7 @@ import ollama
 from pydantic import BaseModel, ValidationError
 
 from assistant.config import PROJECT_ROOT, Settings, get_settings
+from assistant.i18n import msg
 
 STATUS_TIMEOUT_S = 2.0
 """A status check must not stall the UI: if Ollama does not answer `/api/tags` in this time, it is down."""
@@ -73,6 +77,51 @@ class LLMStatus(BaseModel):
     model_available: bool
     models: list[str] = []
     message: str
+    mode: Literal["offline", "ollama"] = "offline"
+    """What would write text right now: "ollama" only when the server answered and has the model."""
+    host: str = ""
+    model: str = ""
+
+
+class _Cancelled(Exception):
+    """The caller gave up (deadline passed or the stream was closed): the worker stops reading."""
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """Response body that stops at the answer's deadline, also when bytes keep trickling in (1 byte/s)."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float, cancel: threading.Event) -> None:
+        self._inner, self._deadline, self._cancel = inner, deadline, cancel
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if self._cancel.is_set() or time.monotonic() > self._deadline:
+                raise httpx.ReadTimeout("answer deadline passed")
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _DeadlineTransport(httpx.BaseTransport):
+    """httpx transport whose timeouts are what is left of one answer's budget, not a fresh budget per read."""
+
+    def __init__(self, deadline: float, cancel: threading.Event) -> None:
+        self._inner = httpx.HTTPTransport()
+        self._deadline, self._cancel = deadline, cancel
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0 or self._cancel.is_set():
+            raise httpx.ReadTimeout("answer deadline passed", request=request)
+        request.extensions["timeout"] = {"connect": min(remaining, CONNECT_TIMEOUT_S), "read": remaining,
+                                         "write": remaining, "pool": remaining}
+        response = self._inner.handle_request(request)
+        response.stream = _DeadlineStream(response.stream, self._deadline, self._cancel)
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 class OllamaClient:
@@ -84,6 +133,7 @@ class OllamaClient:
         self.model: str = settings.llm_model
         self.timeout_s: float = settings.llm_timeout_s
         self.status_timeout_s = status_timeout_s
+        self.lang: str = settings.lang
 
     # -- availability ----------------------------------------------------------------------------------------
 
@@ -122,15 +172,16 @@ class OllamaClient:
     # -- writing ---------------------------------------------------------------------------------------------
 
     def chat(self, messages: Sequence[ChatMessage], json_mode: bool = False) -> str:
-        """The whole reply at once. Raises LLMUnavailable, or LLMOutputInvalid for an empty reply."""
+        """The whole reply at once, within `timeout_s` in total. Raises LLMUnavailable, or LLMOutputInvalid for
+        an empty reply."""
         self._require_host()
-        try:
-            with self._client(self._answer_timeout()) as client:
-                response = client.chat(model=self.model, messages=list(messages), stream=False,
-                                       format="json" if json_mode else None)
-            text = response.message.content or ""
-        except Exception as exc:
-            raise self._unavailable(exc) from exc
+
+        def produce(put: Callable[[str], None], client: ollama.Client) -> None:
+            response = client.chat(model=self.model, messages=list(messages), stream=False,
+                                   format="json" if json_mode else None)
+            put(response.message.content or "")
+
+        text = "".join(self._within_deadline(produce))
         if not text.strip():
             raise LLMOutputInvalid("Das Sprachmodell hat eine leere Antwort geliefert.", raw=text)
         return text
@@ -138,17 +189,66 @@ class OllamaClient:
     def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]:
         """Reply pieces as the model produces them. Errors (also mid-stream) raise LLMUnavailable.
 
-        The timeout bounds the wait for each piece, so a long but steadily flowing answer is not cut off.
-        Pieces already yielded before an error stay with the caller, who decides whether to keep them.
+        `timeout_s` is one budget for the whole answer, from the first call to the last piece (a server that
+        sends one byte per second would otherwise keep a "streaming" answer alive for minutes). Pieces already
+        yielded before an error stay with the caller, who decides whether to keep them.
         """
         self._require_host()
+
+        def produce(put: Callable[[str], None], client: ollama.Client) -> None:
+            for part in client.chat(model=self.model, messages=list(messages), stream=True):
+                if part.message.content:
+                    put(part.message.content)
+
+        yield from self._within_deadline(produce)
+
+    def _within_deadline(self, produce: Callable[[Callable[[str], None], ollama.Client], None]) -> Iterator[str]:
+        """Run one Ollama call in a worker thread and hand its pieces over until the deadline.
+
+        The caller never waits past the deadline, whatever the server does (also with headers trickling in);
+        the worker's transport stops reading at the same deadline, or at once when the caller gives up.
+        """
+        deadline = time.monotonic() + self.timeout_s
+        cancel = threading.Event()
+        pieces: queue.Queue = queue.Queue()
+
+        def put(piece: str) -> None:
+            if cancel.is_set():
+                raise _Cancelled
+            pieces.put(("piece", piece))
+
+        def worker() -> None:
+            try:
+                with ollama.Client(host=self.host, timeout=self._answer_timeout(),
+                                   transport=_DeadlineTransport(deadline, cancel)) as client:
+                    produce(put, client)
+                pieces.put(("done", None))
+            except _Cancelled:
+                pass
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller, mapped there
+                pieces.put(("error", exc))
+
+        threading.Thread(target=worker, name="ollama-call", daemon=True).start()
         try:
-            with self._client(self._answer_timeout()) as client:
-                for part in client.chat(model=self.model, messages=list(messages), stream=True):
-                    if part.message.content:
-                        yield part.message.content
-        except Exception as exc:
-            raise self._unavailable(exc) from exc
+            while True:
+                remaining = deadline - time.monotonic()
+                try:
+                    kind, value = pieces.get(timeout=max(remaining, 0.0)) if remaining > 0 else pieces.get_nowait()
+                except queue.Empty:
+                    raise self._deadline_passed() from None
+                if kind == "done":
+                    return
+                if kind == "error":
+                    if isinstance(value, httpx.TimeoutException) and time.monotonic() >= deadline - 0.05:
+                        raise self._deadline_passed() from value
+                    raise self._unavailable(value) from value
+                yield value
+        finally:
+            cancel.set()
+
+    def _deadline_passed(self) -> LLMUnavailable:
+        return LLMUnavailable(msg("writing.deadline", self.lang, model=self.model,
+                                  seconds=_seconds(self.timeout_s)), "timeout")
 
     def chat_json(self, messages: Sequence[ChatMessage], model_cls: type[ModelT]) -> ModelT:
         """A reply in JSON mode, parsed and validated; LLMOutputInvalid says what was wrong with it."""
@@ -201,6 +301,19 @@ class OllamaClient:
 
 
 # -- helpers shared with callers -----------------------------------------------------------------------------
+
+
+def probe(settings: Settings | None = None, *, timeout_s: float = STATUS_TIMEOUT_S) -> LLMStatus:
+    """Really ask the configured server (not just read OLLAMA_HOST): what would write text now, and why.
+
+    Used by `assistant status` and the settings page. Never raises; returns within about `timeout_s`.
+    """
+    settings = settings or get_settings()
+    client = OllamaClient(settings, status_timeout_s=timeout_s)
+    status = client.status()
+    return status.model_copy(update={"mode": "ollama" if status.model_available else "offline",
+                                     "host": client.host, "model": client.model})
+
 
 
 def model_installed(wanted: str, installed: Sequence[str]) -> bool:

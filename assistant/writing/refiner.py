@@ -13,9 +13,87 @@ import re
 from pydantic import BaseModel
 
 from assistant.config import Settings
+from assistant.i18n import msg
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
-_URL_RE = re.compile(r"https?://\S+|www\.\S+")
+_URL_RE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|\b(?:[a-z0-9-]+\.)+(?:de|com|org|net|eu|io|info|biz|ru|cn)\b"
+                     r"(?:/\S*)?", re.IGNORECASE)
+_MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\s*\(")
+_MD_LINK_RE = re.compile(r"\[[^\]]*\]\s*\([^)]*\)|\[[^\]]*\]\s*\[[^\]]*\]|^\s*\[[^\]]+\]:\s*\S", re.MULTILINE)
+_HTML_RE = re.compile(r"<\s*/?\s*(?:img|a|script|iframe|link|style|object|embed|svg|video|audio|source)\b",
+                      re.IGNORECASE)
+_CITATION_RE = re.compile(r"\[\d+(?:\s*[,;–-]\s*\d+)*\](?!\s*\()")
+_WORD_RE = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-zÄÖÜäöüß]+)*")
+
+# Words shaped like programme names: "…-Bonus", "…programm", "…förderung", "…prämie", "…scheck", "Digital…".
+_PROGRAMME_SUFFIXES = ("bonus", "programm", "programms", "programme", "förderung", "foerderung", "prämie",
+                       "praemie", "scheck", "gutschein", "zuschuss", "kredit", "darlehen", "fonds")
+_GENERIC_NAMES = {
+    "förderprogramm", "förderprogramme", "förderprogrammen", "förderprogramms", "wirtschaftsförderung",
+    "projektförderung", "programm", "pilotprogramm", "schulungsprogramm", "weiterbildungsprogramm",
+    "investitionszuschuss", "personalkostenzuschuss", "zuschuss", "förderkredit", "bonus", "computerprogramm",
+    "rahmenprogramm", "arbeitsprogramm", "trainingsprogramm", "fortbildungsprogramm", "mitarbeiterförderung",
+    "innovationsförderung", "digitalisierungsförderung", "forschungsförderung", "existenzgründungsförderung",
+}
+_DIGITAL_RE = re.compile(r"\bDigital(?!isier|e[nrsm]?\b|\b)[\wÄÖÜäöüß-]+|\bDigital[ -](?:Jetzt|Bonus|Now|Plus|Scheck|"
+                         r"Start|Check|Go)\b")
+
+# Number words (German and English) up to the millions, so "neunzig Prozent" is checked like "90 %".
+_DE_UNITS = {"null": 0, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+             "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "sechzehn": 16, "siebzehn": 17,
+             "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20,
+             "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+             "neunzig": 90, "ein": 1, "zwo": 2}
+_DE_SCALES = {"hundert": 100, "tausend": 1000}
+_DE_BIG = {"million": 10**6, "millionen": 10**6, "milliarde": 10**9, "milliarden": 10**9}
+_EN_NUMBERS = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+               "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+               "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+               "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_ARTICLES = {"ein", "eine", "einen", "einem", "einer", "eines", "one"}
+
+
+def _de_number(word: str) -> int | None:
+    """Value of a German number word ("neunzig", "fünfundzwanzig", "dreihundert"), or None."""
+    w = word.lower()
+    if w in _DE_BIG:
+        return _DE_BIG[w]
+    if w in _DE_UNITS and w != "ein":
+        return _DE_UNITS[w]
+    total = 0
+    for scale_word, scale in (("tausend", 1000), ("hundert", 100)):
+        if scale_word in w:
+            head, _, w = w.partition(scale_word)
+            factor = 1 if head in ("", "ein") else _DE_UNITS.get(head)
+            if factor is None:
+                return None
+            total += factor * scale
+    if not w:
+        return total or None
+    if "und" in w:
+        unit, _, ten = w.partition("und")
+        if unit in _DE_UNITS and ten in _DE_UNITS and _DE_UNITS[ten] >= 20:
+            return total + _DE_UNITS[unit] + _DE_UNITS[ten]
+        return None
+    if w in _DE_UNITS:
+        return total + _DE_UNITS[w]
+    return None
+
+
+def _number_words(text: str) -> dict[str, int]:
+    """Number words in `text` with their values (articles such as "ein"/"one" are not numbers)."""
+    found: dict[str, int] = {}
+    for word in _WORD_RE.findall(text):
+        lower = word.lower()
+        if lower in _ARTICLES or len(lower) < 3:
+            continue
+        value = _EN_NUMBERS.get(lower)
+        if value is None:
+            value = _de_number(lower)
+        if value is not None:
+            found[lower] = value
+    return found
 
 
 class RefinedCase(BaseModel):
@@ -34,19 +112,59 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", ".").rstrip(".") for n in _NUMBER_RE.findall(text)}
 
 
-def unsupported(text: str, facts: str, programme_names: list[str]) -> str | None:
-    """Why a model text cannot be trusted (None if it can): a number, link or programme not in the facts."""
+def _fold(text: str) -> str:
+    return text.lower().replace("ae", "ä").replace("oe", "ö").replace("ue", "ü")
+
+
+def programme_like_names(text: str) -> list[str]:
+    """Words in `text` shaped like a programme name ("Digital-Bonus", "Mittelstandsförderung", "DigitalScheck")."""
+    names = [m.group() for m in _DIGITAL_RE.finditer(text)]
+    for word in _WORD_RE.findall(text):
+        lower = word.lower()
+        if lower in _GENERIC_NAMES or lower.split("-")[-1] in _GENERIC_NAMES - {"bonus"}:
+            continue
+        for suffix in _PROGRAMME_SUFFIXES:
+            if lower.endswith(suffix) and (len(lower) > len(suffix) + 2 or "-" in lower):
+                names.append(word)
+                break
+    return list(dict.fromkeys(names))
+
+
+def unsupported(text: str, facts: str, programme_names: list[str], lang: str = "de") -> str | None:
+    """Why a model text cannot be trusted (None if it can).
+
+    Rejected: a figure not in the facts (digits, or number words such as "neunzig Prozent"), a link or domain not
+    in the facts, any Markdown image or link or HTML tag (a rendered image makes the browser fetch an outside
+    address), a known programme not in the facts, and a word shaped like a programme name that the facts do not
+    contain ("Digital-Bonus", "KI-Zukunftsprogramm").
+    """
+    if not text.strip():
+        return msg("writing.reason_empty", lang)
+    if _MD_IMAGE_RE.search(text) or _HTML_RE.search(text):
+        return msg("writing.reason_markup", lang)
+    if _MD_LINK_RE.search(text):
+        return msg("writing.reason_link_markup", lang)
+    text = _CITATION_RE.sub(" ", text)  # "[1]" cites a passage, it is not a figure
     extra_numbers = _numbers(text) - _numbers(facts)
     if extra_numbers:
-        return f"Zahl(en) ohne Beleg in den Eingaben: {', '.join(sorted(extra_numbers)[:5])}"
+        return msg("writing.reason_numbers", lang, numbers=", ".join(sorted(extra_numbers)[:5]))
+    fact_words = _number_words(facts)
+    fact_values = {str(v) for v in fact_words.values()} | _numbers(facts)
+    extra_words = [w for w, v in _number_words(text).items() if w not in fact_words and str(v) not in fact_values]
+    if extra_words:
+        return msg("writing.reason_numbers", lang, numbers=", ".join(extra_words[:5]))
+    low_facts = facts.lower()
     for url in _URL_RE.findall(text):
-        if url.rstrip(".,)") not in facts:
-            return f"Link ohne Beleg: {url}"
+        if url.rstrip(".,);:!?").lower() not in low_facts:
+            return msg("writing.reason_url", lang, url=url)
+    low_text = text.lower()
     for name in programme_names:
-        if name.lower() in text.lower() and name.lower() not in facts.lower():
-            return f"Förderprogramm nicht in den Eingaben: {name}"
-    if not text.strip():
-        return "leerer Text"
+        if name.lower() in low_text and name.lower() not in low_facts:
+            return msg("writing.reason_programme", lang, name=name)
+    folded_facts = _fold(facts)
+    for name in programme_like_names(text):
+        if name.lower() not in low_facts and _fold(name) not in folded_facts:
+            return msg("writing.reason_programme", lang, name=name)
     return None
 
 
@@ -81,13 +199,12 @@ class ConsultRefiner:
         }
         intake_json = json.dumps(intake.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=1)
         facts_json = json.dumps(facts, ensure_ascii=False, indent=1, default=str)
-        prompt = load_prompt("consult_refine", language_name="Deutsch" if de else "English",
+        prompt = load_prompt("consult_refine", language_name=msg("writing.language_name", result.language),
                              intake_json=intake_json, facts_json=facts_json)
         try:
             refined = self.llm.chat_json([{"role": "user", "content": prompt}], Refinement)
         except (LLMUnavailable, LLMOutputInvalid) as exc:
-            note = (f"Sprachmodell nicht genutzt ({exc}); Texte aus dem Offline-Modus." if de else
-                    f"Language model not used ({exc}); texts from offline mode.")
+            note = msg("writing.model_not_used", result.language, error=str(exc))
             return result.model_copy(update={"warnings": result.warnings + [note]})
         return self._merge(result, refined, intake_json + facts_json, de)
 
@@ -98,10 +215,9 @@ class ConsultRefiner:
         update: dict = {}
 
         def accept(field: str, text: str) -> bool:
-            reason = unsupported(text, facts, names)
+            reason = unsupported(text, facts, names, "de" if de else "en")
             if reason:
-                warnings.append((f"Modelltext für {field} verworfen ({reason}); Offline-Text verwendet." if de else
-                                 f"Model text for {field} discarded ({reason}); offline text used."))
+                warnings.append(msg("writing.field_discarded", "de" if de else "en", field=field, reason=reason))
             return reason is None
 
         if accept("company_summary", refined.company_summary):
@@ -113,8 +229,7 @@ class ConsultRefiner:
             new = by_id.get(case.id)
             changes = {}
             if new is None:
-                warnings.append((f"Modell lieferte keinen Text für {case.id}; Offline-Text verwendet." if de else
-                                 f"Model returned no text for {case.id}; offline text used."))
+                warnings.append(msg("writing.case_missing", "de" if de else "en", case=case.id))
             else:
                 for field in ("problem", "solution", "why_this"):
                     if accept(f"{case.id}.{field}", getattr(new, field)):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from assistant.i18n import msg
 from ui.common import engine, friendly, settings, store
 from ui.i18n import LANGS, lang, set_lang, t
 
@@ -29,12 +30,16 @@ def _mode() -> None:
         st.caption(t("set.mode_offline_how"))
         return
     st.markdown(t("set.mode_ollama", host=s.ollama_host, model=s.llm_model))
-    if st.button(t("set.check_ollama"), key="set::check"):
-        with friendly("action.check_ollama"):
-            from assistant.writing.ollama_client import OllamaClient
+    st.markdown(f"**{msg('kb.llm_probe_title', lang())}**")
+    with friendly("action.check_ollama"):
+        from assistant.writing.ollama_client import probe
 
-            status = OllamaClient(s).status()
-            (st.success if status.model_available else st.warning)(status.message)
+        status = probe(s)  # really asks the server (about 2 s at most), every time the page is shown
+        if status.mode == "ollama":
+            st.success(msg("kb.llm_probe_ok", lang(), model=status.model), icon=":material/smart_toy:")
+        else:
+            st.warning(msg("kb.llm_probe_fallback", lang(), reason=status.message), icon=":material/lock:")
+    st.button(t("set.check_ollama"), key="set::check")  # a rerun probes again
 
 
 def _index() -> None:
@@ -48,6 +53,15 @@ def _index() -> None:
         c3.metric(t("set.consultations"), len(store().list()))
         if not files:
             st.warning(t("index.missing"))
+        s = settings()
+        st.caption(msg("kb.index_backend_server", lang(), host=s.chroma_host, port=s.chroma_port) if s.chroma_host
+                   else msg("kb.index_backend_local", lang()))
+        if s.auth_enabled:
+            from assistant.users import UserStore
+
+            st.caption(msg("kb.login_state_on", lang(), n=len(UserStore.for_settings(s).users())))
+        else:
+            st.caption(msg("kb.login_state_off", lang()))
 
 
 def model_name(path_or_name: str) -> str:

@@ -20,7 +20,10 @@ from ui.common import (
     reset_consultation,
     store,
 )
-from ui.i18n import t
+from assistant.i18n import msg
+from assistant.safe_json import safe_json_loads
+from ui.auth import current_user
+from ui.i18n import lang, t
 
 
 def _open(cid: str) -> None:
@@ -66,6 +69,9 @@ def _card(rec) -> None:
         head.markdown(f"**{rec.title}**{marker}")
         head.caption(t("saved.dates", created=fmt_datetime(rec.created), updated=fmt_datetime(rec.updated)))
         head.markdown(_summary(rec))
+        user = current_user()
+        if user is not None and user.is_admin:  # admins see everyone's: say whose it is
+            head.caption(msg("kb.owner", lang(), owner=rec.owner) if rec.owner else msg("kb.owner_none", lang()))
         badge.markdown(f":{'green' if rec.has_result else 'orange'}-badge[{_status(rec)}]")
         c1, c2, c3, c4, c5 = st.columns(5)
         if c1.button(t("saved.open"), key=f"saved::open::{rec.id}", type="primary", width="stretch"):
@@ -103,8 +109,8 @@ def _import() -> None:
         if up is None:
             return
         try:
-            data = json.loads(up.getvalue().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            data = safe_json_loads(up.getvalue().decode("utf-8"), lang=lang())
+        except ValueError:  # not UTF-8, not JSON, or nested too deep to parse safely
             st.error(t("saved.import_not_json"))
             return
         if not is_consultation_export(data):

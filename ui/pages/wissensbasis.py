@@ -7,14 +7,16 @@ and everything else (other uploads, the existing index) stays as it was — the 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from assistant.i18n import msg
+from assistant.knowledge.ingest import safe_upload_name
+from ui.auth import current_user
 from ui.common import engine, fmt_datetime, friendly, settings
-from ui.i18n import t
+from ui.i18n import lang, t
 
 UPLOAD_TYPES = ["pdf", "md", "markdown"]
 DOC_TYPES = ("guidance", "funding", "use_case", "upload")
@@ -27,10 +29,14 @@ def uploads_dir() -> Path:
 
 
 def safe_name(name: str) -> str:
-    """Keep the user's file name recognisable but harmless: no folders, no odd characters."""
-    stem, dot, suffix = Path(name).name.rpartition(".")
-    stem = re.sub(r"[^\w\-äöüÄÖÜß ]+", "_", stem if dot else suffix).strip(" ._") or "dokument"
-    return f"{stem}.{suffix.lower()}" if dot else stem
+    """Keep the user's file name recognisable but harmless: no folders, no odd characters, at most 255 bytes."""
+    return safe_upload_name(name)
+
+
+def can_edit() -> bool:
+    """The knowledge base is shared: without login everyone, with login only admins change it."""
+    user = current_user()
+    return user is None or user.is_admin
 
 
 def _progress_callback(bar, label_key: str):
@@ -45,6 +51,8 @@ def _report(report, summary_only: bool = False) -> None:
     if summary_only:
         counts = {s: report.count(s) for s in ("added", "updated", "unchanged", "removed", "failed")}
         (st.warning if report.failed else st.success)(t("kb.reindex_done", **counts))
+    if getattr(report, "orphans_removed", 0):
+        st.info(msg("kb.orphans_removed", lang(), count=report.orphans_removed), icon=":material/healing:")
     for r in report.results:
         if summary_only and r.status != "failed":
             continue
@@ -78,6 +86,7 @@ def _undo_failed(report, previous: dict[str, bytes | None]) -> None:
 def _upload_section() -> None:
     st.subheader(t("kb.upload_title"))
     st.caption(t("kb.upload_help", mb=f"{settings().max_file_mb:g}"))
+    st.caption(msg("kb.untrusted_note", lang()))
     files = st.file_uploader(t("kb.upload_label"), type=UPLOAD_TYPES, accept_multiple_files=True,
                              key=f"kb::uploader{st.session_state.get('kb::gen', 0)}",
                              max_upload_size=max(1, int(settings().max_file_mb)))
@@ -171,15 +180,21 @@ def render() -> None:
     last = st.session_state.pop("kb::last_report", None)
     if last is not None:
         _report(*last)
-    _upload_section()
+    editable = can_edit()
+    if editable:
+        _upload_section()
+    else:
+        st.info(msg("kb.admin_only", lang()), icon=":material/lock:")
     st.divider()
     with friendly("action.list_docs"):
         files = engine().store.files()
         _documents_section(files)
+        if editable:
+            st.divider()
+            _delete_section(files)
+    if editable:
         st.divider()
-        _delete_section(files)
-    st.divider()
-    _reindex_section()
+        _reindex_section()
 
 
 render()
