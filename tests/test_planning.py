@@ -165,3 +165,14 @@ def test_english_plan_has_no_german_step():
     plan = build_plan(picks, intake, START, None, "en")
     assert all("„" not in s.what and " und " not in s.what for s in plan.steps)
     assert copy.deepcopy(plan.steps[0].who) == "Managing director"
+
+
+def test_sheet_checks_count_template_sentences_iso_dates_and_mismatches():
+    from assistant.evals.sheet_checks import ISO_DATE, INTERNAL_MARKERS, template_share
+
+    common = "Alle Beteiligten kennen Nutzen und Grenzen der KI."
+    sheets = [f"{common} Die Bäckerei Nummer {i} plant ihre Brötchen neu." for i in range(4)]
+    assert template_share(sheets) == [0.5, 0.5, 0.5, 0.5]
+    assert template_share([f"Ganz eigener Satz Nummer {i} hier." for i in range(4)]) == [0.0] * 4
+    assert ISO_DATE.search("bis 2026-12-31 erledigen") and not ISO_DATE.search("bis 31.12.2026 erledigen")
+    assert any(rx.search("siehe uc_anfrageannahme_termine") for rx in INTERNAL_MARKERS)

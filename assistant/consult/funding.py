@@ -266,7 +266,8 @@ def sheet_line(m: FundingMatch, lang: str) -> str:
     return text + ("" if not extra else " " + " ".join(n for n in extra if n not in text))
 
 
-def select_for_firm(programmes, query: FundingQuery, budget_eur: float | None) -> FundingSelection:
+def select_for_firm(programmes, query: FundingQuery, budget_eur: float | None,
+                    goals: list[str] | None = None) -> FundingSelection:
     """The funding entries of the consultation sheet (see the module docstring for the rules)."""
     cfg = rules()
     names = {p.id: p.name for p in programmes}
@@ -280,6 +281,9 @@ def select_for_firm(programmes, query: FundingQuery, budget_eur: float | None) -
         if p.kind in cfg["research_kinds"] or p.kind in cfg["skip_kinds"]:
             continue
         if p.topics and set(p.topics) <= set(cfg["skip_topics_only"]):
+            continue
+        needs = cfg["requires_goal"].get(p.id)
+        if needs and not set(needs) & set(goals or []):
             continue
         if p.application_deadline and p.application_deadline < query.today:
             left_out.append(msg("plan.funding.left_deadline", query.lang, name=p.name))

@@ -327,7 +327,7 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
         case_title = case_text(first.case, lang).title if first else ""
         approve = cal.add(start, d["approve"])
         b.add("approve", approve, roles["lead"], case_id=first.case.id if first else None,
-              decision=msg("plan.decisions.approve", lang), case=case_title)
+              decision=msg("plan.decisions.approve", lang, case=case_title), case=case_title)
         council = works_council(intake)
         b.add("inform_council" if council == "present" else "inform_staff", cal.add(approve, d["inform_staff"]),
               roles["lead"], case=case_title)
@@ -374,7 +374,7 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
                 sid = "funding_check"
             else:
                 sid = "funding_apply"
-            b.add(sid, apply_day, roles["accounting"], programme=funding.name,
+            b.add(sid, apply_day, roles["accounting"], programme=funding.name, case=case_title,
                   deadline=fmt.day(funding.deadline, lang) if funding.deadline else "")
             if with_funding and lead["approval_weeks"] > 0:
                 approval = cal.add(apply_day, 5 * lead["approval_weeks"])
@@ -386,7 +386,7 @@ def build_plan(picks: list[ScoredUseCase], intake, start: dt.date, funding: Fund
             day = min(cal.add(start, lead["prepare"]), cal.on_or_before(extra.deadline))
             if start <= day <= end:
                 b.add("funding_apply_deadline", day, roles["accounting"], programme=extra.name,
-                      deadline=fmt.day(extra.deadline, lang))
+                      deadline=fmt.day(extra.deadline, lang), case=case_title)
         pilots: list[PilotWindow] = []
         if not first:
             return b, pilots, waits
@@ -499,17 +499,34 @@ def guardrails(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
     g = "plan.guardrails."
     council = works_council(intake)
     comm = {"present": "communication_council", "ask": "communication_ask", "absent": "communication_small"}[council]
-    out = [msg(g + "data", lang), msg(g + "responsibility", lang),
+    first = case_text(picks[0].case, lang).title if picks else ""
+    out = [msg(g + "data", lang, data=_data_classes(picks, lang)), msg(g + "responsibility", lang, case=first),
            msg(g + ("security_external" if has_external_it(intake) else "security_internal"), lang),
-           msg(g + comm, lang)]
+           msg(g + comm, lang, employees=intake.company.employees)]
     cases = [p.case for p in picks]
     for flag, key in ((any(c.personal_data for c in cases), "gdpr"), (any(c.health_data for c in cases), "health"),
                       (any(c.hr_use for c in cases), "employees"),
                       (any(c.ai_act_class == "high" for c in cases), "high_risk"),
                       (any(c.ai_act_class == "limited" for c in cases), "transparency")):
         if flag:
-            out.append(msg(g + key, lang))
+            out.append(msg(g + key, lang, case=first))
     return out
+
+
+def _data_classes(picks: list[ScoredUseCase], lang: str) -> str:
+    """The data classes at stake in the picked cases, so the data guardrail names this firm's data."""
+    cases = [p.case for p in picks]
+    keys = []
+    if any(c.personal_data for c in cases):
+        keys.append("customer")
+    if any(c.hr_use for c in cases):
+        keys.append("staff")
+    if any(c.health_data for c in cases):
+        keys.append("health")
+    keys.append("business")
+    names = [msg(f"plan.data_classes.{k}", lang) for k in keys]
+    text = ", ".join(names[:-1]) + msg("plan.data_classes.join", lang) + names[-1] if len(names) > 1 else names[0]
+    return text[:1].upper() + text[1:]
 
 
 def build_mandate(picks: list[ScoredUseCase], areas: list, not_now: list[str], intake, plan: Plan,
@@ -518,13 +535,18 @@ def build_mandate(picks: list[ScoredUseCase], areas: list, not_now: list[str], i
     m = "plan.mandate."
     texts_ = [case_text(p.case, lang) for p in picks]
     objectives = [msg(m + "objective", lang, case=t.title, kpi=t.kpi, target=t.target) for t in texts_]
-    objectives.append(msg(m + "objective_literacy", lang))
+    pilot = next((s for s in plan.steps if s.id == "pilot_start"), None)
+    approve = next((s for s in plan.steps if s.id == "approve"), None)
+    objectives.append(msg(m + "objective_literacy", lang, case=texts_[0].title if texts_ else "",
+                          date=fmt.day(pilot.by if pilot else plan.horizon_end, lang)))
     focus = [msg(m + "focus_case", lang, case=t.title) for t in texts_]
     focus += [msg(m + "focus_lever", lang, area=a.area) for a in areas[:3]]
     if not_now:
         focus.append(msg(m + "focus_not_now", lang, items="; ".join(not_now)))
-    it_role = [msg(m + "it_security", lang), msg(m + "it_stability", lang),
-               msg(m + "it_integration", lang, systems=_systems(intake, lang)), msg(m + "it_feasibility", lang)]
+    who = _roles(intake, lang)["it"]
+    it_role = [msg(m + "it_security", lang, who=who[:1].upper() + who[1:]),
+               msg(m + "it_integration", lang, systems=_systems(intake, lang)),
+               msg(m + "it_feasibility", lang, case=texts_[0].title if texts_ else "", date=fmt.day(approve.by if approve else plan.horizon_end, lang))]
     if has_external_it(intake):
         it_role.append(msg(m + "it_external_note", lang))
     return Mandate(owner=owner_role(intake, lang), objectives=objectives, focus=focus,

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from assistant.consult.budget import BudgetBlock, reconcile
+from assistant.consult.funding import rules as rules_funding
 from assistant.consult.funding import (FundingQuery, FundingSelection, deadline_programmes, load_programmes,
                                        plan_programme, select_for_firm)
 from assistant.consult.matching import ScoredUseCase
@@ -90,7 +91,7 @@ def prepare(kb_dir: Path, picks: list[ScoredUseCase], ranked: list[ScoredUseCase
     query = FundingQuery(state=intake.company.state, employees=intake.company.employees,
                          turnover_eur=getattr(intake.company, "annual_revenue_eur", None),
                          topics=_topics(picks), today=start, lang=lang)
-    selection = select_for_firm(load_programmes(kb_dir), query, getattr(intake, "budget_eur", None))
+    selection = select_for_firm(load_programmes(kb_dir), query, getattr(intake, "budget_eur", None), intake.goals)
     grant = plan_programme(selection)
     waiting = _funding_step(grant) if grant is not None else None
     plan = build_plan(picks, intake, start, waiting, lang, detected)
@@ -102,6 +103,9 @@ def prepare(kb_dir: Path, picks: list[ScoredUseCase], ranked: list[ScoredUseCase
                                         lang)
     session = build_session(picks, intake, plan, lang)
     contacts = contacts_for_firm(kb_dir, intake, start, lang)
+    covered = rules_funding()["covered_by_contacts"]
+    kinds = {c.kind for c in contacts}
+    selection.entries = [e for e in selection.entries if covered.get(e.id) not in kinds]
     return PrepSheet(funding=selection, plan=plan, budget=budget, session=session, contacts=contacts,
                      warnings=plan.warnings + budget_warnings)
 
