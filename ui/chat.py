@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.models import Answer, SourceRef
-from assistant.knowledge.states import STATE_NAMES, detect_state
+from assistant.knowledge.states import detect_state
+from assistant.vocabulary import state_names
 from assistant.knowledge.german_analysis import fold
 
 _WHY = re.compile(r"\b(warum|wieso|weshalb|why)\b", re.IGNORECASE)
@@ -79,8 +80,9 @@ def context_for(question: str, intake: dict | None, result, lang: str) -> Contex
     if direct is not None:
         return Context(direct=direct)
     state = ((intake or {}).get("company") or {}).get("state")
-    if state in STATE_NAMES and is_funding_question(question) and detect_state(question) is None:
-        return Context(state=state, extra={"state_name": STATE_NAMES[state]})
+    names = state_names("de")
+    if state in names and is_funding_question(question) and detect_state(question) is None:
+        return Context(state=state, extra={"state_name": names[state]})
     return Context()
 
 
@@ -91,6 +93,6 @@ def consultation_context(intake: dict | None, result) -> str | None:
     lines = [result.company_summary]
     lines += [f"Empfohlener Use Case: {uc.title} – {uc.why_this}" for uc in result.use_cases]
     state = ((intake or {}).get("company") or {}).get("state")
-    if state in STATE_NAMES:
-        lines.append(f"Bundesland: {STATE_NAMES[state]}")
+    if state in state_names("de"):
+        lines.append(f"Bundesland: {state_names('de')[state]}")
     return "\n".join(lines)
