@@ -296,7 +296,8 @@ def clean_step(step: dict) -> dict:
             return value.isoformat()[:10]
         return str(value).strip()
 
-    return {"what": text(step.get("what")), "who": text(step.get("who")), "by": text(step.get("by"))}
+    return {"what": text(step.get("what")), "who": text(step.get("who")), "by": text(step.get("by")),
+            "done_when": text(step.get("done_when"))}
 
 
 def default_title(intake: dict | None, today: dt.date | None = None, lang: str = "de") -> str:

@@ -215,15 +215,15 @@ def test_apply_edits_changes_only_editable_fields(result: ConsultResult) -> None
     assert edited.use_cases[0].title == "Angebote in 2 Tagen" and edited.use_cases[0].why_this == "Weil es weh tut."
     assert edited.use_cases[0].score == uc.score and edited.use_cases[0].effort == uc.effort
     assert [s.model_dump() for s in edited.next_steps] == [
-        {"what": "Pilot benennen", "who": "Frau Öztürk", "by": "2026-03-16"},
-        {"what": "Daten sammeln", "who": "", "by": ""}]
+        {"what": "Pilot benennen", "who": "Frau Öztürk", "by": "2026-03-16", "done_when": ""},
+        {"what": "Daten sammeln", "who": "", "by": "", "done_when": ""}]
     assert edited.warnings == result.warnings
     assert apply_edits(result.contract_json(), None) == ConsultResult.model_validate(result.contract_json())
 
 
 def test_clean_step_handles_table_editor_values() -> None:
     assert clean_step({"what": " Schulung ", "who": None, "by": dt.datetime(2026, 5, 1, 12)}) == {
-        "what": "Schulung", "who": "", "by": "2026-05-01"}
+        "what": "Schulung", "who": "", "by": "2026-05-01", "done_when": ""}
 
 
 # --- export -----------------------------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def test_pdf_has_umlauts_euro_and_content(result: ConsultResult) -> None:
     assert data.startswith(b"%PDF")
     text, pages = pdf_text(data)
     body = flat(text)
-    assert pages <= 2, f"the brief must stay on two pages, got {pages}"
+    assert pages <= 3, f"the prep sheet must stay on three pages, got {pages}"
     assert "Müller & Söhne Haustechnik GmbH" in body
     for word in ("Strategiesitzung", "Hebel mit der größten Wirkung", "Mandat der Geschäftsführung",
                  "Nächste Schritte", "Förderung", "Quellen", "€"):

@@ -229,8 +229,8 @@ def _steps_frame(result: ConsultResult) -> pd.DataFrame:
         except (TypeError, ValueError):
             return None
 
-    return pd.DataFrame([{"what": s.what, "who": s.who, "by": day(s.by)} for s in result.next_steps],
-                        columns=["what", "who", "by"])
+    return pd.DataFrame([{"what": s.what, "who": s.who, "by": day(s.by), "done_when": s.done_when}
+                         for s in result.next_steps], columns=["what", "who", "by", "done_when"])
 
 
 def next_steps(result: ConsultResult, edits: dict) -> None:
@@ -246,8 +246,10 @@ def next_steps(result: ConsultResult, edits: dict) -> None:
                                "what": st.column_config.TextColumn(t("res.what"), width="large", required=True),
                                "who": st.column_config.TextColumn(t("res.who"), width="medium"),
                                "by": st.column_config.DateColumn(t("res.by"), format=t("res.date_format")),
+                               "done_when": st.column_config.TextColumn(t("res.done_when"), width="medium"),
                            })
-    rows = [{"what": r["what"], "who": r["who"], "by": r["by"]} for r in frame.to_dict("records")]
+    rows = [{"what": r["what"], "who": r["who"], "by": r["by"], "done_when": r.get("done_when")}
+            for r in frame.to_dict("records")]
     original_rows = [s.model_dump() for s in original().next_steps]
     cleaned = [clean_step(r) for r in rows]
     cleaned = [r for r in cleaned if r["what"]]
