@@ -283,7 +283,6 @@ def test_deeply_nested_json_is_refused_clearly():
         safe_json_loads('{"a": [[[1]]]}', max_depth=3)
 
 
-@pytest.mark.xfail(strict=True, reason="assistant/intake must call safe_json_loads (owned by struct; lead wires it)")
 def test_cli_consult_with_deep_json_exits_2(tmp_path):
     from typer.testing import CliRunner
 
