@@ -120,7 +120,7 @@ def _import() -> None:
         try:
             rec = store().import_json(data)
         except StorageError as exc:
-            st.error(t("saved.import_failed", reason=str(exc)))
+            st.error(t("saved.import_failed", reason=exc.message(lang())))
             return
         st.session_state["saved::import_gen"] = gen + 1
         st.session_state["saved::flash"] = t("saved.imported", title=rec.title)
