@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, field_validator
@@ -41,7 +42,9 @@ class FollowUpError(ValueError):
 def parse_day(value: Any) -> str | None:
     """A date from the table editor, a JSON file or a person: date objects, ISO text or 31.12.2026.
     Empty means "no date"; anything else is refused (FollowUpError), never guessed."""
-    if value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ == "NaTType":
+        return None
+    if isinstance(value, str) and (not value.strip() or value.strip() in ("NaT", "nan", "None")):
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()

@@ -175,7 +175,7 @@ def test_follow_up_comparison_shows_progress(pair):
 
 
 def test_comparison_uses_the_advisors_edits(pair):
-    store, first, follow, result = pair
+    store, first, _, result = pair
     new_ids = {u.id for u in result.use_cases}
     case = next(u["id"] for u in first.result["use_cases"] if u["id"] not in new_ids)
     store.update(first.id, edits={"use_cases": {case: {"title": "Werkstatt-Anfragen ohne Rückruf"}}})
@@ -195,7 +195,7 @@ def test_no_comparison_without_a_previous_result(tmp_path: Path, consultant: Con
 
 
 def test_statistics_count_a_firm_once(pair):
-    store, first, follow, _ = pair
+    store, *_ = pair
     stats = compute(store.list(), "de")
     assert (stats.consultations, stats.superseded) == (1, 1)
 
@@ -250,7 +250,7 @@ def test_own_step_status_appears_in_the_steps_table(tmp_path: Path, consultant: 
 
 
 def test_english_export_of_the_comparison(pair, consultant: Consultant):
-    store, first, follow, _ = pair
+    store, _, follow, _ = pair
     result_en = run(consultant, t1_intake(), T1_DATE, "en")
     ctx = report_context(store, follow.id, result_en)
     md = export_markdown(result_en, follow_up=ctx)

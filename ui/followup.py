@@ -19,17 +19,18 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
+from assistant.consultations import StorageError
 from assistant.followup import (
     STATUSES,
     FollowUpError,
     comparison_for,
     create_follow_up,
+    parse_day,
     report_context,
     tracked_steps,
     update_statuses,
 )
 from assistant.i18n import msg
-from assistant.consultations import StorageError
 from ui.common import PAGE_FILES, current_id, fmt_date, open_consultation, store
 from ui.i18n import lang
 
@@ -88,10 +89,8 @@ def status_editor(cid: str, result, prefix: str = "fu::steps") -> None:
                                                                        format=tx("followup.ui.date_format")),
                            })
     rows = frame.to_dict("records")
-    wanted = [(r["what"], r["status"], _day(str(r["new_date"])[:10]) if r.get("new_date") is not None
-               and str(r["new_date"]) not in ("NaT", "nan") else None) for r in rows]
-    stored = [(s.what, s.status, _day(s.new_date) if s.status == "postponed" else None) for s in steps]
-    if [(w, s, d if s == "postponed" else None) for w, s, d in wanted] == stored:
+    if [(r["what"], r["status"], _safe_day(r.get("new_date")) if r["status"] == "postponed" else None)
+            for r in rows] == [(s.what, s.status, s.new_date) for s in steps]:
         return
     with guarded():
         rec, refused = update_statuses(store(), cid, [{"what": r["what"], "status": r["status"],
@@ -100,6 +99,15 @@ def status_editor(cid: str, result, prefix: str = "fu::steps") -> None:
             st.error(tx("followup.ui.refused", step=what, reason=exc.message(lang())))
         now = tracked_steps(result, rec.step_status)
         st.caption(tx("followup.ui.saved", done=_n(now, "done"), postponed=_n(now, "postponed"), open=_n(now, "open")))
+
+
+def _safe_day(value) -> str | None:
+    """The editor's date as ISO text for comparing with the stored state; unreadable counts as a change (the
+    store then refuses it with a message)."""
+    try:
+        return parse_day(value)
+    except FollowUpError:
+        return "?"
 
 
 def _n(steps, status: str) -> int:
