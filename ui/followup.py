@@ -31,6 +31,7 @@ from assistant.followup import (
     update_statuses,
 )
 from assistant.i18n import msg
+from assistant.report.comparison import signed
 from ui.common import PAGE_FILES, current_id, fmt_date, open_consultation, store
 from ui.i18n import lang
 
@@ -78,7 +79,7 @@ def status_editor(cid: str, result, prefix: str = "fu::steps") -> None:
     if base_key not in st.session_state:
         st.session_state[base_key] = pd.DataFrame(
             [{"what": s.what, "status": s.status, "new_date": _day(s.new_date)} for s in steps],
-            columns=["what", "status", "new_date"])
+            columns=["what", "status", "new_date"]).astype({"new_date": "datetime64[ns]"})  # empty cells, not "None"
     frame = st.data_editor(st.session_state[base_key], key=key, hide_index=True, width="stretch",
                            num_rows="fixed", column_config={
                                "what": st.column_config.TextColumn(tx("followup.ui.col_what"), disabled=True, width="large"),
@@ -146,11 +147,16 @@ def _radar(dims_json: str, language: str, before_json: str, label: str) -> bytes
     return radar_png(json.loads(dims_json), language, json.loads(before_json), peer_label=label)
 
 
-def _side(column, title: str, level, cases: list[str], marked: set[str]) -> None:
+def _side(column, title: str, level, delta, cases: list[tuple[str, str | None]]) -> None:
+    """One side of the comparison: level and use cases, each marked new or dropped where it changed."""
+    badges = {"new": "green", "dropped": "gray"}
     column.markdown(f"**{title}**")
-    column.metric(tx("followup.ui.level"), f"{level}/5" if level is not None else "–")
+    column.metric(tx("followup.ui.level"), f"{level}/5" if level is not None else "–",
+                  delta=delta if delta else None)
     column.markdown(f"**{tx('followup.ui.cases')}:**")
-    column.markdown("\n".join(f"- {c}" + (f" :green-badge[{tx('followup.ui.new_badge')}]" if c in marked else "") for c in cases) or "–")
+    lines = [f"- {title_}" + (f" :{badges[mark]}-badge[{tx(f'followup.ui.badge_{mark}')}]" if mark else "")
+             for title_, mark in cases]
+    column.markdown("\n".join(lines) or "–")
 
 
 def render_comparison(result) -> None:
@@ -174,11 +180,11 @@ def render_comparison(result) -> None:
         st.subheader(tx("followup.ui.compare_title", date=before))
         st.caption(tx("followup.ui.follows", title=previous.title, date=before))
         left, right = st.columns(2)
-        new_titles = {c.title for c in comp.new_cases}
-        _side(left, tx("followup.ui.before_col", date=before), comp.level_before,
-              [c.title for c in comp.kept_cases + comp.dropped_cases], set())
-        _side(right, tx("followup.ui.after_col", date=after), comp.level_after,
-              [c.title for c in comp.kept_cases + comp.new_cases], new_titles)
+        change = (comp.level_after - comp.level_before) if None not in (comp.level_after, comp.level_before) else 0
+        _side(left, tx("followup.ui.before_col", date=before), comp.level_before, None,
+              [(c.title, None) for c in comp.kept_cases] + [(c.title, "dropped") for c in comp.dropped_cases])
+        _side(right, tx("followup.ui.after_col", date=after), comp.level_after, signed(change) if change else None,
+              [(c.title, None) for c in comp.kept_cases] + [(c.title, "new") for c in comp.new_cases])
         dims = [d.model_dump() for d in result.maturity.dimensions]
         c1, c2 = st.columns([2, 3])
         if dims and comp.before_scores:
@@ -187,7 +193,7 @@ def render_comparison(result) -> None:
         c2.dataframe(pd.DataFrame([{msg("followup.report.dimension", lang()): d.name,
                                     tx("followup.report.before", date=before): d.before,
                                     tx("followup.report.after", date=after): d.after,
-                                    tx("followup.report.delta"): d.delta} for d in comp.dimensions]),
+                                    tx("followup.report.delta"): signed(d.delta)} for d in comp.dimensions]),
                      hide_index=True, width="stretch")
         m1, m2, m3 = st.columns(3)
         m1.metric(tx("followup.ui.steps_metric"), f"{comp.count('done')}/{len(comp.steps)}")

@@ -20,14 +20,15 @@ def _score(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-def _delta(value: int | None) -> str:
+def signed(value: int | None) -> str:
+    """+15, −5, ±0: a change reads as a change."""
     if value is None:
         return "–"
     return f"+{value}" if value > 0 else ("±0" if value == 0 else f"−{abs(value)}")
 
 
 def _dimension_rows(c: Comparison) -> list[list[str]]:
-    return [[d.name, _score(d.before), _score(d.after), _delta(d.delta)] for d in c.dimensions]
+    return [[d.name, _score(d.before), _score(d.after), signed(d.delta)] for d in c.dimensions]
 
 
 def _radar(c: Comparison, lang: str, dims: list[dict]) -> list[Block]:
