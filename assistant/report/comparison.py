@@ -71,9 +71,10 @@ def follow_up_blocks(ctx: ReportContext | None, lang: str, brief: bool = True,
     n = len(c.steps)
     out.append(Block("labelled", _t("steps_line", lang, done=c.count("done"), postponed=c.count("postponed"),
                                     open=c.count("open"), n=n), label=_t("steps", lang)))
-    if c.steps:
+    listed = [s for s in c.steps if s.status != "open"] if brief else c.steps  # the brief counts the open ones
+    if listed:
         out.append(Block("table", header=[msg("report.what", lang), msg("report.who", lang), _t("status", lang)],
-                         rows=[[s.what, s.who, status_label(s, lang)] for s in c.steps], widths=[0.56, 0.22, 0.22]))
+                         rows=[[s.what, s.who, status_label(s, lang)] for s in listed], widths=[0.56, 0.22, 0.22]))
     return out + _cases(c, lang)
 
 
