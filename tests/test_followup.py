@@ -312,8 +312,6 @@ def test_app_status_edit_and_follow_up_button(app_dir: Path, consultant: Consult
     assert any("Was hat sich seit dem 02.03.2026 verändert?" in h.value for h in at.subheader)
     assert [m.value for m in at.metric if m.label == "Schritte erledigt"] == [f"1/{len(result.next_steps)}"]
     assert any(str(d.key).startswith(f"fu::prev::{rec.id}::") for d in at.data_editor)
-    pdf = next(b for b in at.get("download_button") if b.key == "res::dl_pdf")
-    assert pdf is not None
     # Meine Beratungen: the card says whose follow-up it is and offers the next one
     at.switch_page("ui/pages/meine_beratungen.py").run()
     assert any("Folgetermin zu „Huber Haustechnik GmbH“ vom 02.03.2026" in c.value for c in at.caption)
