@@ -19,6 +19,7 @@ from assistant.consult.pipeline import Consultant, ConsultResult
 from assistant.consultations import ConsultationStore, StorageError
 from assistant.followup import (
     FollowUpError,
+    ReportContext,
     chain,
     clean_statuses,
     compare,
@@ -211,6 +212,7 @@ def test_exports_contain_the_comparison_and_the_status(pair):
     store, first, follow, result = pair
     ctx = report_context(store, follow.id, result)
     assert ctx is not None and ctx.comparison is not None
+    ctx = ReportContext.model_validate_json(ctx.model_dump_json())  # as the result page's render cache passes it
     step = first.result["next_steps"][1]["what"]
     pdf = _pdf_text(export_pdf(result, follow_up=ctx))
     assert "Fortschritt seit dem Termin vom 02.03.2026" in pdf
