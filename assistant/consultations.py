@@ -4,6 +4,10 @@ A consultation is stored as three JSON documents: the intake (the questionnaire 
 still incomplete, so nothing typed is lost), the engine's result, and the advisor's edits. Edits are kept apart
 from the result so the original recommendation stays reproducible and the advisor can undo all changes at once;
 `apply_edits` overlays them for display and export.
+
+Follow-up (assistant/followup.py) adds two columns: `step_status`, what became of each agreed next step (kept
+apart from the edits, because "discard edits" must not forget that a step was done), and `follows`, the id of
+the consultation a follow-up appointment continues.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.i18n import msg
+
 EXPORT_FORMAT = "ki-sprechstunde/consultation"
 EXPORT_VERSION = 1
 DB_NAME = "consultations.sqlite"
@@ -34,15 +40,27 @@ CREATE TABLE IF NOT EXISTS consultations (
     intake TEXT,
     result TEXT,
     edits TEXT NOT NULL DEFAULT '{}',
-    owner TEXT
+    owner TEXT,
+    step_status TEXT NOT NULL DEFAULT '{}',
+    follows TEXT
 );
 CREATE INDEX IF NOT EXISTS consultations_updated ON consultations(updated);
 """
-_COLUMNS = "id, title, created, updated, intake, result, edits, owner"
+_COLUMNS = "id, title, created, updated, intake, result, edits, owner, step_status, follows"
 
 
 class StorageError(ValueError):
-    """A consultation that cannot be found or an import file that is not a consultation."""
+    """A consultation that cannot be found or an import file that is not a consultation.
+
+    Carries a catalogue key (area `consultations`) so each caller can show it in the reader's language;
+    `str()` is the German text for logs and the CLI."""
+
+    def __init__(self, key: str, **values: Any):
+        self.key, self.values = key, values
+        super().__init__(self.message("de"))
+
+    def message(self, lang: str = "de") -> str:
+        return msg(f"consultations.{self.key}", lang, **self.values)
 
 
 class Consultation(BaseModel):
@@ -57,6 +75,10 @@ class Consultation(BaseModel):
     edits: dict[str, Any] = Field(default_factory=dict)
     owner: str | None = None
     """The advisor who created it (team login); None for consultations from before login existed."""
+    step_status: dict[str, Any] = Field(default_factory=dict)
+    """What became of the next steps: normalised step text -> {"status", "new_date"} (assistant/followup.py)."""
+    follows: str | None = None
+    """The consultation this one follows up (Folgetermin), or None for a first consultation."""
 
     @property
     def has_result(self) -> bool:
@@ -93,10 +115,15 @@ class ConsultationStore:
     @staticmethod
     def _migrate(db: sqlite3.Connection) -> None:
         """Databases from before the team login get the `owner` column; their rows stay unowned (NULL), which
-        only admins see, so no advisor suddenly sees a colleague's clients."""
+        only admins see, so no advisor suddenly sees a colleague's clients. Databases from before follow-up get
+        `step_status` (every step open) and `follows` (a first consultation)."""
         columns = {r[1] for r in db.execute("PRAGMA table_info(consultations)")}
         if "owner" not in columns:
             db.execute("ALTER TABLE consultations ADD COLUMN owner TEXT")
+        if "step_status" not in columns:
+            db.execute("ALTER TABLE consultations ADD COLUMN step_status TEXT NOT NULL DEFAULT '{}'")
+        if "follows" not in columns:
+            db.execute("ALTER TABLE consultations ADD COLUMN follows TEXT")
         db.execute("CREATE INDEX IF NOT EXISTS consultations_owner ON consultations(owner)")
 
     def scoped(self, owner: str | None, admin: bool = False) -> "ScopedConsultations | ConsultationStore":
@@ -118,7 +145,8 @@ class ConsultationStore:
     def _row(self, row: sqlite3.Row) -> Consultation:
         return Consultation(id=row["id"], title=row["title"], created=row["created"], updated=row["updated"],
                             intake=_load(row["intake"]), result=_load(row["result"]),
-                            edits=_load(row["edits"]) or {}, owner=row["owner"])
+                            edits=_load(row["edits"]) or {}, owner=row["owner"],
+                            step_status=_load(row["step_status"]) or {}, follows=row["follows"])
 
     # --- reading -------------------------------------------------------------------------------------------
     def list(self, owner: str | None = None) -> list[Consultation]:
@@ -133,7 +161,7 @@ class ConsultationStore:
     def get(self, cid: str) -> Consultation:
         rows = self._query("SELECT * FROM consultations WHERE id=?", (cid,))
         if not rows:
-            raise StorageError(f"Beratung {cid} nicht gefunden.")
+            raise StorageError("not_found", cid=cid)
         return self._row(rows[0])
 
     def exists(self, cid: str | None) -> bool:
@@ -141,26 +169,30 @@ class ConsultationStore:
 
     # --- writing -------------------------------------------------------------------------------------------
     def create(self, title: str, intake: dict | None = None, result: dict | None = None,
-               edits: dict | None = None, owner: str | None = None) -> Consultation:
+               edits: dict | None = None, owner: str | None = None, step_status: dict | None = None,
+               follows: str | None = None) -> Consultation:
         now = _now()
         cid = uuid.uuid4().hex[:12]
         with self._tx() as db:
-            db.execute(f"INSERT INTO consultations ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
-                       (cid, title, now, now, _dump(intake), _dump(result), _dump(edits or {}), owner))
+            db.execute(f"INSERT INTO consultations ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (cid, title, now, now, _dump(intake), _dump(result), _dump(edits or {}), owner,
+                        _dump(step_status or {}), follows))
         return self.get(cid)
 
     def update(self, cid: str, **fields: Any) -> Consultation:
-        """Change some of title, intake, result, edits; `updated` moves only when something really changed."""
-        allowed = {"title", "intake", "result", "edits"}
+        """Change some of title, intake, result, edits, step_status; `updated` moves only when something really
+        changed."""
+        allowed = {"title", "intake", "result", "edits", "step_status"}
         unknown = set(fields) - allowed
         if unknown:
-            raise ValueError(f"Unbekannte Felder: {sorted(unknown)}")
+            raise ValueError(f"unknown fields: {sorted(unknown)}")
         current = self.get(cid)
         changes = {k: v for k, v in fields.items() if getattr(current, k) != v}
         if not changes:
             return current
         sets = ", ".join(f"{k}=?" for k in changes)
-        values = [v if k == "title" else _dump(v or {} if k == "edits" else v) for k, v in changes.items()]
+        values = [v if k == "title" else _dump(v or {} if k in ("edits", "step_status") else v)
+                  for k, v in changes.items()]
         with self._tx() as db:
             db.execute(f"UPDATE consultations SET {sets}, updated=? WHERE id=?", (*values, _now(), cid))
         return self.get(cid)
@@ -168,7 +200,8 @@ class ConsultationStore:
     def duplicate(self, cid: str, suffix: str = " (Kopie)", owner: str | None = None) -> Consultation:
         src = self.get(cid)
         return self.create(src.title + suffix, intake=src.intake, result=src.result, edits=src.edits,
-                           owner=owner if owner is not None else src.owner)
+                           owner=owner if owner is not None else src.owner, step_status=src.step_status,
+                           follows=src.follows)
 
     def delete(self, cid: str) -> bool:
         with self._tx() as db:
@@ -179,26 +212,35 @@ class ConsultationStore:
         """A self-describing document, so an import can tell a saved consultation from a bare intake."""
         c = self.get(cid)
         return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "title": c.title, "created": c.created,
-                "updated": c.updated, "intake": c.intake, "result": c.result, "edits": c.edits}
+                "updated": c.updated, "intake": c.intake, "result": c.result, "edits": c.edits,
+                "step_status": c.step_status, "follows": c.follows}
 
     def import_json(self, data: Any, title: str | None = None, owner: str | None = None) -> Consultation:
-        """Import an exported consultation as a new entry (never overwrites one that exists)."""
+        """Import an exported consultation as a new entry (never overwrites one that exists).
+
+        Step statuses come along (only well-formed entries); the link to a previous consultation is kept only
+        when that consultation is in this store, since an id from another installation points nowhere."""
         if not is_consultation_export(data):
-            raise StorageError("Die Datei ist kein Export aus „Meine Beratungen“.")
+            raise StorageError("not_export")
         if int(data.get("version", 0)) > EXPORT_VERSION:
-            raise StorageError("Die Datei stammt aus einer neueren Version der KI-Sprechstunde.")
-        for key in ("intake", "result", "edits"):
+            raise StorageError("newer_version")
+        for key in ("intake", "result", "edits", "step_status"):
             if data.get(key) is not None and not isinstance(data[key], dict):
-                raise StorageError(f"Feld „{key}“ ist beschädigt.")
+                raise StorageError("field_broken", field=key)
         if data.get("result"):
             from assistant.consult.pipeline import ConsultResult
 
             try:
                 ConsultResult.model_validate(data["result"])
             except ValueError as exc:
-                raise StorageError("Das gespeicherte Ergebnis ist beschädigt.") from exc
+                raise StorageError("result_broken") from exc
+        from assistant.followup import clean_statuses
+
+        follows = data.get("follows") if isinstance(data.get("follows"), str) else None
         return self.create(title or str(data.get("title") or "Import"), intake=data.get("intake"),
-                           result=data.get("result"), edits=data.get("edits") or {}, owner=owner)
+                           result=data.get("result"), edits=data.get("edits") or {}, owner=owner,
+                           step_status=clean_statuses(data.get("step_status")),
+                           follows=follows if self.exists(follows) else None)
 
     def close(self) -> None:
         with self._lock:
@@ -222,15 +264,17 @@ class ScopedConsultations:
     def get(self, cid: str) -> Consultation:
         rec = self.store.get(cid)
         if not self._visible(rec):
-            raise StorageError(f"Beratung {cid} nicht gefunden.")
+            raise StorageError("not_found", cid=cid)
         return rec
 
     def exists(self, cid: str | None) -> bool:
         return self.store.exists(cid) and self._visible(self.store.get(cid))  # type: ignore[arg-type]
 
     def create(self, title: str, intake: dict | None = None, result: dict | None = None,
-               edits: dict | None = None) -> Consultation:
-        return self.store.create(title, intake=intake, result=result, edits=edits, owner=self.owner)
+               edits: dict | None = None, step_status: dict | None = None,
+               follows: str | None = None) -> Consultation:
+        return self.store.create(title, intake=intake, result=result, edits=edits, owner=self.owner,
+                                 step_status=step_status, follows=follows)
 
     def update(self, cid: str, **fields: Any) -> Consultation:
         self.get(cid)
@@ -306,4 +350,4 @@ def default_title(intake: dict | None, today: dt.date | None = None, lang: str =
     if isinstance(name, str) and name.strip():
         return name.strip()
     day = (today or dt.date.today()).strftime("%d.%m.%Y")
-    return f"Beratung vom {day}" if lang == "de" else f"Consultation of {day}"
+    return msg("consultations.default_title", lang, day=day)

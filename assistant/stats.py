@@ -6,6 +6,9 @@ consultation here: industry, state, size band, leverage-area and lever ids, cata
 scores, funding topics. Company names, free texts (pain points, process names, constraints) and people's names
 are never read. Any group smaller than `MIN_GROUP` is suppressed (shown as "< 5"), so no single firm can be
 recognised from a count or an average.
+
+A firm seen several times (a follow-up appointment, `follows`) counts once, with its latest consultation:
+the statistics describe the firms' needs, not how often the advisor met them.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class DimensionStat(BaseModel):
 class NeedsStats(BaseModel):
     consultations: int
     with_result: int
+    superseded: int = 0  # earlier consultations of a firm that has a follow-up (counted once, by the latest)
     min_group: int = MIN_GROUP
     by_industry: list[Count]
     by_state: list[Count]
@@ -113,9 +117,18 @@ def _deferred_ids(result: dict[str, Any]) -> list[str]:
     return found
 
 
-def compute(records: Iterable[Any], lang: str = "de", kb_dir: Path | None = None) -> NeedsStats:
-    """Statistics over consultation records (anything with `.intake` and `.result` dicts)."""
+def latest_only(records: Iterable[Any]) -> tuple[list[Any], int]:
+    """The records no other record follows up, and how many were left out for that reason."""
     records = list(records)
+    followed = {getattr(r, "follows", None) for r in records} - {None}
+    kept = [r for r in records if getattr(r, "id", None) not in followed]
+    return kept, len(records) - len(kept)
+
+
+def compute(records: Iterable[Any], lang: str = "de", kb_dir: Path | None = None) -> NeedsStats:
+    """Statistics over consultation records (anything with `.intake` and `.result` dicts); a firm with
+    follow-ups counts once, by its latest consultation."""
+    records, superseded = latest_only(records)
     titles = _catalogue_titles(kb_dir, lang)
     industry, state, size, themes, levers, chosen, deferred, levels, topics = (Counter() for _ in range(9))
     theme_labels: dict[str, str] = {}
@@ -154,7 +167,7 @@ def compute(records: Iterable[Any], lang: str = "de", kb_dir: Path | None = None
     case_labels = {cid: title for cid, (title, _) in titles.items()}
     lever_labels = {lev: lever_name(lev, lang) for lev in levers}
     return NeedsStats(
-        consultations=len(records), with_result=with_result,
+        consultations=len(records), with_result=with_result, superseded=superseded,
         by_industry=_suppressed(industry, vocabulary.labels("company.industry", lang)),
         by_state=_suppressed(state, vocabulary.state_names(lang)),
         by_size=_suppressed(size, {b: msg(f"stats.size.{b}", lang) for *_, b in SIZE_BANDS}),
@@ -194,6 +207,7 @@ def peer_average(records: Iterable[Any], industry: str | None, exclude_id: str |
     `MIN_GROUP` of them (the radar then shows the firm alone, so no small group can be read off it)."""
     scores: dict[str, list[float]] = {}
     n = 0
+    records, _ = latest_only(records)
     for rec in records:
         if getattr(rec, "id", None) == exclude_id or not rec.result:
             continue

@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PENDING: set[str] = {
     "assistant/consult/catalogue.py",
     "assistant/consult/pipeline.py",
-    "assistant/consultations.py",
     "assistant/knowledge/retrieval.py",
     "assistant/writing/ollama_client.py",
 }

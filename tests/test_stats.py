@@ -89,3 +89,74 @@ def test_cli_prints_json_and_csv(store, monkeypatch):
         assert res.exit_code == 2
     finally:
         reset_settings()
+
+
+def test_follow_ups_count_a_firm_once(store):
+    """A follow-up appointment is the same firm again: the statistics count its latest consultation only."""
+    from assistant.followup import create_follow_up
+
+    base = compute(store.list(), "de", ROOT / "knowledge_base")
+    first = store.list()[0]
+    follow = create_follow_up(store, first.id)
+    store.update(follow.id, result=first.result)
+    try:
+        again = compute(store.list(), "de", ROOT / "knowledge_base")
+        assert (again.consultations, again.superseded) == (base.consultations, 1)
+        assert again.by_industry == base.by_industry and again.maturity_dimensions == base.maturity_dimensions
+    finally:
+        store.delete(follow.id)
+
+
+# --- the Auswertung page with team login ---------------------------------------------------------------------
+PASSWORDS = {"anna": "anna-geheim-123", "chef": "chef-geheim-456"}
+
+
+@pytest.fixture
+def team_dir(tmp_path: Path, real_engine, monkeypatch):
+    """Anna has six consultations with a result, Ben one; a shared team database with login on."""
+    import shutil
+
+    from assistant.config import reset_settings
+    from assistant.users import UserStore
+
+    target = tmp_path / "data"
+    shutil.copytree(real_engine.settings.data_dir, target,
+                    ignore=shutil.ignore_patterns("consultations.sqlite*", "uploads"))
+    users = UserStore(target / "users.yaml")
+    users.add("anna", PASSWORDS["anna"], role="advisor", name="Anna Berger")
+    users.add("chef", PASSWORDS["chef"], role="admin", name="Chefin")
+    answers = json.loads(PERSONAS[0].read_text(encoding="utf-8"))
+    answers.pop("_eval", None)
+    result = Consultant(Settings(data_dir=target, kb_dir=ROOT / "knowledge_base")).consult(
+        parse_intake(answers), date=dt.date(2026, 12, 2)).contract_json()
+    team = ConsultationStore(target)
+    for i in range(6):
+        team.create(f"Anna {i}", intake=answers, result=result, owner="anna")
+    team.create("Ben 0", intake=answers, result=result, owner="ben")
+    team.close()
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(target))
+    monkeypatch.setenv("ASSISTANT_AUTH_ENABLED", "1")
+    monkeypatch.delenv("OLLAMA_HOST", raising=False)
+    reset_settings()
+    yield target
+    reset_settings()
+
+
+def _analysis_as(username: str) -> str:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(PASSWORDS[username])
+    at.button[0].click().run()
+    at.switch_page("ui/pages/auswertung.py").run()
+    assert not at.exception, at.exception
+    return " ".join(c.value for c in at.caption)
+
+
+def test_analysis_counts_the_advisors_own_and_the_admin_sees_all(team_dir: Path):
+    anna = _analysis_as("anna")
+    assert "6 gespeicherte Beratungen" in anna and "Ihre eigenen Beratungen (Anna Berger)" in anna
+    chef = _analysis_as("chef")
+    assert "7 gespeicherte Beratungen" in chef and "des ganzen Teams" in chef

@@ -133,7 +133,7 @@ def test_survives_restart(tmp_path: Path, result: ConsultResult) -> None:
     assert got.result == result.contract_json()
     assert (data_dir / DB_NAME).exists()
     cols = [r[1] for r in sqlite3.connect(data_dir / DB_NAME).execute("PRAGMA table_info(consultations)")]
-    assert cols == ["id", "title", "created", "updated", "intake", "result", "edits", "owner"]
+    assert cols == ["id", "title", "created", "updated", "intake", "result", "edits", "owner", "step_status", "follows"]
 
 
 def test_duplicate_and_delete(store: ConsultationStore, result: ConsultResult) -> None:

@@ -20,6 +20,7 @@ from assistant.report import export_docx, export_markdown, export_pdf, file_stem
 from assistant.consultations import apply_edits, clean_step
 from ui.common import (PAGE_FILES, autosave, consultation_state, current_id, current_intake, euro, fmt_date,
                        friendly, store)
+from ui.followup import render_comparison, render_step_status, report_json
 from ui.i18n import lang, t
 
 EFFORT_COLOR = {"S": "green", "M": "orange", "L": "red"}
@@ -48,15 +49,18 @@ def _peer(industry: str | None) -> dict[str, float] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _render(payload: str, kind: str, peer_json: str = "") -> bytes:
+def _render(payload: str, kind: str, peer_json: str = "", follow_json: str = "") -> bytes:
     """Rendering a PDF takes a moment; the same edited result renders once, not on every rerun."""
+    from assistant.followup import ReportContext
+
     result = ConsultResult.model_validate_json(payload)
     peer = json.loads(peer_json) if peer_json else None
+    follow = ReportContext.model_validate_json(follow_json) if follow_json else None
     if kind == "pdf":
-        return export_pdf(result, peer=peer)
+        return export_pdf(result, peer=peer, follow_up=follow)
     if kind == "docx":
-        return export_docx(result, peer=peer)
-    return export_markdown(result).encode("utf-8")
+        return export_docx(result, peer=peer, follow_up=follow)
+    return export_markdown(result, follow_up=follow).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -93,14 +97,15 @@ def export_bar(result: ConsultResult) -> None:
     payload = result.model_dump_json()
     peer = _peer((current_intake().get("company") or {}).get("industry"))
     peer_json = json.dumps(peer) if peer else ""
+    follow_json = report_json(result)
     c1, c2, c3, c4 = st.columns(4)
     common = {"width": "stretch", "on_click": "ignore"}
     with friendly("action.export"):
-        c1.download_button(t("res.dl_pdf"), _render(payload, "pdf", peer_json), file_name=f"{stem}.pdf", type="primary",
+        c1.download_button(t("res.dl_pdf"), _render(payload, "pdf", peer_json, follow_json), file_name=f"{stem}.pdf", type="primary",
                            mime="application/pdf", icon=":material/picture_as_pdf:", key="res::dl_pdf", **common)
-        c2.download_button(t("res.dl_docx"), _render(payload, "docx", peer_json), file_name=f"{stem}.docx", mime=DOCX_MIME,
+        c2.download_button(t("res.dl_docx"), _render(payload, "docx", peer_json, follow_json), file_name=f"{stem}.docx", mime=DOCX_MIME,
                            icon=":material/edit_note:", key="res::dl_docx", **common)
-        c3.download_button(t("res.dl_md"), _render(payload, "md"), file_name=f"{stem}.md", mime="text/markdown",
+        c3.download_button(t("res.dl_md"), _render(payload, "md", "", follow_json), file_name=f"{stem}.md", mime="text/markdown",
                            icon=":material/description:", key="res::dl_md", **common)
         if cid:
             data = json.dumps(store().export_json(cid), ensure_ascii=False, indent=2)
@@ -338,10 +343,12 @@ def render_result() -> None:
         consultation_state("edits"))
     shown = apply_edits(consultation_state("result"), edits)
     summary(shown, editing, edits)
+    render_comparison(shown)
     levers(shown)
     use_cases(shown, editing, edits)
     mandate(shown, editing, edits)
     next_steps(shown, edits)
+    render_step_status(apply_edits(consultation_state("result"), _clean_edits(edits, base)))
     funding(shown)
     sources(shown)
     _save_edits(_clean_edits(edits, base))

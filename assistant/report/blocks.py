@@ -106,9 +106,11 @@ def domain(url: str) -> str:
 class _Writer:
     """Builds the blocks of one result in one language and length."""
 
-    def __init__(self, result: ConsultResult, length: Length, peer: dict[str, float] | None = None) -> None:
+    def __init__(self, result: ConsultResult, length: Length, peer: dict[str, float] | None = None,
+                 follow_up=None) -> None:
         self.result = result
         self.peer = peer
+        self.follow_up = follow_up  # assistant.followup.ReportContext: step status and T0/T1 comparison
         self.lang = normalise_lang(result.language)
         self.brief = length == "brief"
 
@@ -195,10 +197,12 @@ class _Writer:
         return out
 
     def steps(self) -> list[Block]:
+        from assistant.report.comparison import with_status
+
         return [Block("h2", self.t("steps")),
-                Block("table", header=[self.t("what"), self.t("who"), self.t("by")],
-                      rows=[[s.what, s.who, when(s.by, self.lang)] for s in self.result.next_steps],
-                      widths=[0.56, 0.31, 0.13])]
+                with_status(Block("table", header=[self.t("what"), self.t("who"), self.t("by")],
+                                  rows=[[s.what, s.who, when(s.by, self.lang)] for s in self.result.next_steps],
+                                  widths=[0.56, 0.31, 0.13]), self.follow_up, self.lang)]
 
     def status(self, f) -> str:
         return self.t(f"programme_status.{f.status}")
@@ -243,7 +247,11 @@ class _Writer:
         return [Block("h2", self.t("sources")), Block("numbered", items=items)]
 
     def blocks(self) -> list[Block]:
-        out = self.head() + [Block("h2", self.t("cases"))]
+        from assistant.report.comparison import follow_up_blocks
+
+        dims = [d.model_dump() for d in self.result.maturity.dimensions]
+        out = self.head() + follow_up_blocks(self.follow_up, self.lang, self.brief, dims)
+        out += [Block("h2", self.t("cases"))]
         for n, uc in enumerate(self.result.use_cases, start=1):
             out += self.case(n, uc)
         out += self.mandate() + self.steps() + self.funding()
@@ -252,10 +260,12 @@ class _Writer:
         return out + self.sources()
 
 
-def brief_blocks(result: ConsultResult, length: Length = "brief", peer: dict[str, float] | None = None) -> list[Block]:
+def brief_blocks(result: ConsultResult, length: Length = "brief", peer: dict[str, float] | None = None,
+                 follow_up=None) -> list[Block]:
     """The brief as content blocks, in reading order (`full` keeps every text, for Markdown). `peer`: the
-    industry average per maturity dimension, drawn into the radar when there are enough saved consultations."""
-    return _Writer(result, length, peer).blocks()
+    industry average per maturity dimension, drawn into the radar when there are enough saved consultations.
+    `follow_up`: an `assistant.followup.ReportContext` (step status, comparison with the previous consultation)."""
+    return _Writer(result, length, peer, follow_up).blocks()
 
 
 def file_stem(title: str, date: str, lang: str = "de") -> str:

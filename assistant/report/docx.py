@@ -26,7 +26,7 @@ def _docx_table(doc, block: Block) -> None:
                     run.font.size = Pt(8)
 
 
-def export_docx(result: ConsultResult, peer: dict[str, float] | None = None) -> bytes:
+def export_docx(result: ConsultResult, peer: dict[str, float] | None = None, follow_up=None) -> bytes:
     """An editable Word version of the same brief."""
     from docx import Document
     from docx.shared import Cm, Pt
@@ -38,7 +38,7 @@ def export_docx(result: ConsultResult, peer: dict[str, float] | None = None) -> 
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(9.5)
-    for b in brief_blocks(result, peer=peer):
+    for b in brief_blocks(result, peer=peer, follow_up=follow_up):
         if b.kind == "title":
             doc.add_heading(b.text, level=0)
         elif b.kind == "h2":

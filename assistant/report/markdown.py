@@ -51,5 +51,5 @@ def render(blocks: list[Block]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def export_markdown(result: ConsultResult) -> str:
-    return render(brief_blocks(result, "full"))
+def export_markdown(result: ConsultResult, follow_up=None) -> str:
+    return render(brief_blocks(result, "full", follow_up=follow_up))

@@ -129,7 +129,7 @@ def _radar_flowable(block: Block, styles: dict, fix):
     return table
 
 
-def export_pdf(result: ConsultResult, peer: dict[str, float] | None = None) -> bytes:
+def export_pdf(result: ConsultResult, peer: dict[str, float] | None = None, follow_up=None) -> bytes:
     """A4 brief with page numbers; returns the PDF bytes (for a download button or a file)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -150,6 +150,7 @@ def export_pdf(result: ConsultResult, peer: dict[str, float] | None = None) -> b
         canvas.drawRightString(A4[0] - 13 * mm, 7 * mm, msg("report.page_footer", lang, page=document.page))
         canvas.restoreState()
 
-    doc.build(_pdf_flowables(brief_blocks(result, peer=peer), _styles(regular, bold), doc.width, fix),
+    doc.build(_pdf_flowables(brief_blocks(result, peer=peer, follow_up=follow_up), _styles(regular, bold), doc.width,
+                             fix),
               onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()

@@ -14,8 +14,9 @@ from assistant.i18n import msg
 
 
 def radar_png(dimensions: list[dict], lang: str = "de", peer: dict[str, float] | None = None,
-              size_in: float = 4.2, dpi: int = 150) -> bytes:
-    """`dimensions`: the result's `maturity.dimensions` (dicts with id, name, score)."""
+              size_in: float = 4.2, dpi: int = 150, peer_label: str | None = None) -> bytes:
+    """`dimensions`: the result's `maturity.dimensions` (dicts with id, name, score). `peer_label` names the
+    dashed line when it is not the industry average (follow-up: the previous consultation's scores)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -40,7 +41,7 @@ def radar_png(dimensions: list[dict], lang: str = "de", peer: dict[str, float] |
         if peer:
             values = [float(peer.get(d["id"], 0)) for d in dimensions]
             ax.plot(loop, values + values[:1], color="#c0392b", linewidth=1.2, linestyle="--",
-                    label=msg("report.radar_peer", lang))
+                    label=peer_label or msg("report.radar_peer", lang))
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=6, frameon=False, ncol=2)
         fig.tight_layout()
         out = io.BytesIO()

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant.stats import compute, to_csv
+from ui.auth import current_user
 from ui.common import settings, store
 from ui.i18n import lang, t
 from assistant.i18n import msg
@@ -32,6 +33,15 @@ def _chart(rows, title: str) -> None:
         st.caption(t("stats.none"))
 
 
+def _scope_note(stats) -> None:
+    """Whose consultations are counted: with team login an advisor sees their own, an admin the whole team's."""
+    user = current_user()
+    if user is not None:
+        st.caption(msg("stats.scope_all" if user.is_admin else "stats.scope_own", lang(), name=user.name))
+    if stats.superseded:
+        st.caption(msg("stats.superseded", lang(), n=stats.superseded))
+
+
 def main() -> None:
     st.title(t("nav.stats"))
     records = [r for r in store().list()]
@@ -40,6 +50,7 @@ def main() -> None:
         return
     stats = compute(records, lang(), settings().kb_dir)
     st.caption(msg("stats.summary", lang(), n=stats.consultations, results=stats.with_result, min=stats.min_group))
+    _scope_note(stats)
     st.download_button(t("stats.download"), to_csv(stats, lang()), file_name=t("stats.file") + ".csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:")
     left, right = st.columns(2)

@@ -14,6 +14,7 @@ from assistant.consultations import StorageError, is_consultation_export
 from ui.common import (
     PAGE_FILES,
     current_id,
+    fmt_date,
     fmt_datetime,
     friendly,
     open_consultation,
@@ -23,6 +24,7 @@ from ui.common import (
 from assistant.i18n import msg
 from assistant.safe_json import safe_json_loads
 from ui.auth import current_user
+from ui.followup import follow_up_button
 from ui.i18n import lang, t
 
 
@@ -43,6 +45,14 @@ def _summary(rec) -> str:
     if cases:
         return t("saved.cases", titles="; ".join(cases))
     return t("saved.draft_note")
+
+
+def _follows(column, rec) -> None:
+    """A follow-up names the consultation it continues, so a chain of appointments reads as one firm's story."""
+    if rec.follows and store().exists(rec.follows):
+        previous = store().get(rec.follows)
+        date = (previous.result or {}).get("consultation_date") or previous.created
+        column.caption(msg("followup.ui.follows", lang(), title=previous.title, date=fmt_date(date)))
 
 
 def _delete_confirm(rec) -> None:
@@ -73,7 +83,8 @@ def _card(rec) -> None:
         if user is not None and user.is_admin:  # admins see everyone's: say whose it is
             head.caption(msg("kb.owner", lang(), owner=rec.owner) if rec.owner else msg("kb.owner_none", lang()))
         badge.markdown(f":{'green' if rec.has_result else 'orange'}-badge[{_status(rec)}]")
-        c1, c2, c3, c4, c5 = st.columns(5)
+        _follows(head, rec)
+        c1, c2, c3, c4, c5, c6 = st.columns(6)
         if c1.button(t("saved.open"), key=f"saved::open::{rec.id}", type="primary", width="stretch"):
             with friendly("action.open"):
                 _open(rec.id)
@@ -93,7 +104,10 @@ def _card(rec) -> None:
         c4.download_button(t("saved.export"), key=f"saved::export::{rec.id}", width="stretch",
                            data=json.dumps(store().export_json(rec.id), ensure_ascii=False, indent=2),
                            file_name=f"beratung_{rec.id}.json", mime="application/json", on_click="ignore")
-        if c5.button(t("saved.delete"), key=f"saved::del::{rec.id}", width="stretch"):
+        if rec.has_result:
+            with c5:
+                follow_up_button(rec.id, key=f"saved::follow::{rec.id}")
+        if c6.button(t("saved.delete"), key=f"saved::del::{rec.id}", width="stretch"):
             st.session_state["saved::pending_delete"] = rec.id
             st.rerun()
         if st.session_state.get("saved::pending_delete") == rec.id:
@@ -120,7 +134,7 @@ def _import() -> None:
         try:
             rec = store().import_json(data)
         except StorageError as exc:
-            st.error(t("saved.import_failed", reason=str(exc)))
+            st.error(t("saved.import_failed", reason=exc.message(lang())))
             return
         st.session_state["saved::import_gen"] = gen + 1
         st.session_state["saved::flash"] = t("saved.imported", title=rec.title)
