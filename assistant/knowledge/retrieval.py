@@ -122,16 +122,18 @@ class _Lexical:
 
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
         """(tokens to score with, tokens to judge coverage with): decompounding widens only the first."""
-        from assistant.knowledge.language import german_terms, is_english
+        from assistant.knowledge.language import english_names, german_terms, is_english
 
         if is_english(query):
             # English words the German corpus lacks say nothing about coverage; their German terms do.
             german = self.correct(analyze(german_terms(query)))
             own = [t for t in analyze(query) if t in self.vocab]
             base = list(dict.fromkeys(german + own))
+            judged = list(dict.fromkeys(base + analyze(" ".join(english_names(query)))))
         else:
             base = self.correct(analyze(query))
-        return base + self.compound_parts(base), base
+            judged = base
+        return base + self.compound_parts(base), _without_places(judged, query)
 
     def scores(self, q_tokens: list[str]) -> np.ndarray:
         if not q_tokens or not self.chunks:
@@ -288,6 +290,16 @@ class HybridRetriever:
         scores = self._reranker.predict([(query, index_text(h.chunk)) for h in hits])
         order = np.argsort(-np.asarray(scores))
         return [hits[i].model_copy(update={"score": float(scores[i])}) for i in order]
+
+
+def _without_places(tokens: list[str], query: str) -> list[str]:
+    """Coverage is judged without the places a question names: "Leipzig" or "93047" selects the state's
+    material (see `scoped`), it is not a topic the passage has to mention."""
+    from assistant.knowledge.states import places
+
+    named = {tok for name, _ in places(query) for tok in analyze(name)}
+    kept = [t for t in tokens if t not in named]
+    return kept or tokens
 
 
 def _maxnorm(values: np.ndarray) -> np.ndarray:
