@@ -84,3 +84,59 @@ def test_cli_ask_json_matches_contract(ingested, monkeypatch):
     data = json.loads(result.stdout)
     assert errors("ask", data) == []
     assert data["grounded"] and data["sources"][0]["source"] == "knowledge_base/guidance/strategie.md"
+
+
+def _fresh_retriever(settings):
+    """A retriever as a restarted process has it: new store connection, nothing in memory."""
+    from assistant.knowledge.index_store import IndexStore
+    from assistant.knowledge.retrieval import HybridRetriever
+
+    return HybridRetriever(settings, IndexStore(settings))
+
+
+def test_bm25_index_is_saved_and_loaded_after_a_restart(ingested, monkeypatch):
+    from assistant.knowledge import retrieval
+
+    question = "Zuschuss Beratung Digitalisierung Sachsen"
+    before = [(h.chunk.chunk_id, round(h.lexical, 5), round(h.coverage, 5))
+              for h in ingested.retriever.search(question, k=5, mode="bm25")]
+    folder = ingested.retriever.lexical_folder(ingested.store.generation())
+    assert (folder / "lexical.json").exists()
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("BM25 was rebuilt although a saved index of this generation exists")
+
+    monkeypatch.setattr(retrieval._Lexical, "build", classmethod(no_rebuild))
+    after = [(h.chunk.chunk_id, round(h.lexical, 5), round(h.coverage, 5))
+             for h in _fresh_retriever(ingested.settings).search(question, k=5, mode="bm25")]
+    assert after == before and before
+
+
+def test_saved_bm25_index_is_not_used_for_another_generation(ingested):
+    kb = ingested.settings.kb_dir
+    old = ingested.retriever.lexical_folder(ingested.store.generation())
+    (kb / "guidance" / "neu.md").write_text(
+        "---\nid: t_neu\ntitle: Lagerlogistik\ndoc_type: guidance\n---\n\n# Lagerlogistik\n\n"
+        "Kommissionierroboter im Hochregallager sparen Laufwege.\n", encoding="utf-8")
+    assert ingested.ingestor.run().ok
+    retriever = _fresh_retriever(ingested.settings)
+    hits = retriever.search_docs("Kommissionierroboter Hochregallager", k=1, mode="bm25")
+    assert hits and hits[0].chunk.doc_id == "t_neu"
+    new = retriever.lexical_folder(ingested.store.generation())
+    assert new != old and (new / "lexical.json").exists() and not old.exists()
+
+
+def test_recreated_index_never_loads_its_predecessors_bm25(ingested):
+    """Same generation number, different manifest: the index id in the key keeps them apart."""
+    import shutil
+
+    generation = ingested.store.generation()
+    ingested.retriever.lexical()
+    ingested.store.close()
+    ingested.settings.db_path.unlink()
+    shutil.rmtree(ingested.settings.chroma_dir)
+    retriever = _fresh_retriever(ingested.settings)
+    retriever.store.set_meta("generation", str(generation))
+    assert retriever.store.generation() == generation
+    with pytest.raises(IndexNotReady):
+        retriever.search("Zuschuss Beratung Digitalisierung Sachsen")

@@ -10,6 +10,7 @@ import functools
 import sqlite3
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -211,6 +212,16 @@ class IndexStore:
     def generation(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
+
+    @_locked
+    def index_uid(self) -> str:
+        """A random id given to this manifest when first asked: with the generation it keys saved derived
+        data (the BM25 index), so a deleted and re-created index never meets the files of its predecessor."""
+        uid = self.get_meta("uid")
+        if uid is None:
+            uid = uuid.uuid4().hex[:12]
+            self.set_meta("uid", uid)
+        return uid
 
     @_locked
     def get_meta(self, key: str) -> str | None:
