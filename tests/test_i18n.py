@@ -20,8 +20,6 @@ PENDING: set[str] = {
     "assistant/consult/catalogue.py",
     "assistant/consult/pipeline.py",
     "assistant/consultations.py",
-    "assistant/knowledge/retrieval.py",
-    "assistant/writing/ollama_client.py",
 }
 
 GERMAN_WORDS = re.compile(r"\b(der|die|das|und|nicht|ist|für|mit|ein|eine|wird|werden|oder|bitte|keine|kein|Sie|"

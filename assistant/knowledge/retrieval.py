@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from assistant.knowledge.chunking import index_text
 from assistant.config import Settings
+from assistant.i18n import msg
 from assistant.models import Chunk, Hit
 from assistant.knowledge.index_store import IndexStore
 from assistant.knowledge.german_analysis import analyze
@@ -287,13 +288,11 @@ class HybridRetriever:
 
     def check_ready(self) -> None:
         if not len(self.lexical()):
-            raise IndexNotReady("Der Index ist leer. Bitte zuerst `assistant ingest` ausführen.")
+            raise IndexNotReady(msg("answers.index_empty", self.settings.lang))
         stored = self.store.get_meta("embed_model")
         if stored and stored != self.settings.embed_model:
-            raise IndexNotReady(
-                f"Der Index wurde mit dem Modell '{stored}' gebaut, eingestellt ist '{self.settings.embed_model}'. "
-                "Bitte `assistant ingest` ausführen, um neu zu indexieren."
-            )
+            raise IndexNotReady(msg("answers.index_other_model", self.settings.lang, stored=stored,
+                                    configured=self.settings.embed_model))
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None,
                fusion: Fusion | None = None, alpha: float | None = None) -> list[Hit]:
