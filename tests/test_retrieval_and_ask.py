@@ -140,3 +140,52 @@ def test_recreated_index_never_loads_its_predecessors_bm25(ingested):
     assert retriever.store.generation() == generation
     with pytest.raises(IndexNotReady):
         retriever.search("Zuschuss Beratung Digitalisierung Sachsen")
+
+
+def _cli(monkeypatch, settings, args, **env):
+    from typer.testing import CliRunner
+
+    from assistant import cli, config
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_KB_DIR", str(settings.kb_dir))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    config.reset_settings()
+    try:
+        return CliRunner().invoke(cli.app, args)
+    finally:
+        config.reset_settings()
+
+
+def test_ask_with_chroma_server_down_is_one_clear_line(ingested, monkeypatch):
+    """The manifest is there (the lexical leg could run) but the vector server is not: no traceback."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    result = _cli(monkeypatch, ingested.settings, ["ask", "Wie lange dauert ein Pilotprojekt?"],
+                  CHROMA_HOST="127.0.0.1", CHROMA_PORT=port)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Chroma-Server" in lines[0] and f"127.0.0.1:{port}" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_ingest_reports_how_many_orphan_vectors_it_removed(ingested, monkeypatch):
+    import numpy as np
+
+    from assistant.models import Chunk
+
+    dim = len(ingested.retriever.embedder.encode_query("Test"))
+    strays = [Chunk(chunk_id=f"stray{i}", doc_id="weg", title="Weg", doc_type="guidance", source="weg.md",
+                    region="DE", text="Übrig geblieben") for i in range(3)]
+    ingested.store.add_vectors(strays, np.ones((3, dim), dtype=np.float32) / np.sqrt(dim))
+    result = _cli(monkeypatch, ingested.settings, ["ingest", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "3 verwaiste Vektoren" in result.output
+    assert not {"stray0", "stray1", "stray2"} & ingested.store.vector_ids()
+    again = _cli(monkeypatch, ingested.settings, ["ingest", "--quiet"])
+    assert "verwaiste" not in again.output

@@ -346,11 +346,7 @@ class HybridRetriever:
     def _exact_dense(self, q_vec: np.ndarray, chunk_ids: list[str], lex: _Lexical) -> dict[int, float]:
         if not chunk_ids:
             return {}
-        got = self.store.collection.get(ids=chunk_ids, include=["embeddings"])
-        out = {}
-        for cid, emb in zip(got["ids"], got["embeddings"]):
-            out[lex.pos[cid]] = float(np.dot(q_vec, np.asarray(emb, dtype=np.float32)))
-        return out
+        return {lex.pos[cid]: float(np.dot(q_vec, emb)) for cid, emb in self.store.vectors_of(chunk_ids).items()}
 
     def _fuse(self, lex_top: list[int], dense: dict[int, float], bm25: np.ndarray, fusion: Fusion,
               alpha: float) -> list[tuple[int, float]]:
