@@ -250,7 +250,7 @@ def eval_retrieval(
         _fail(str(exc))
     extra = {}
     if do_tune:
-        extra = {"tuning": tune(engine.retriever, qs), "grounding": calibrate_grounding(engine.retriever, qs)}
+        extra = {"tuning": tune(engine.retriever, qs), "grounding": calibrate_grounding(engine.answerer, qs)}
     if any(q.tags for q in qs):  # the v2 sets (`--questions dev|test`): per-tag recall and answer-level checks
         from assistant.evals.retrieval_eval import answer_checks, by_tag
 

@@ -52,7 +52,13 @@ def lexical_query(text: str) -> str:
     return f"{text} {german_terms(text)}" if is_english(text) else text
 
 
-_NAME = re.compile(r"(?<=[a-z,;:] )([A-Z][A-Za-z0-9-]+(?: [A-Z][A-Za-z0-9-]+)*)")
+_NAME = re.compile(r"(?<=[a-z,;:] )([A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)*)")
+
+
+def drop_english_stopwords(text: str) -> str:
+    """"for", "in", "is" also occur in the German corpus (English titles, quotes): they must not count as the
+    question's terms."""
+    return " ".join(w for w in text.split() if w.lower().strip("?,.!:;") not in _EN)
 
 
 def english_names(text: str) -> list[str]:

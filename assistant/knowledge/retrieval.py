@@ -190,12 +190,12 @@ class _Lexical:
 
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
         """(tokens to score with, tokens to judge coverage with): decompounding widens only the first."""
-        from assistant.knowledge.language import english_names, german_terms, is_english
+        from assistant.knowledge.language import drop_english_stopwords, english_names, german_terms, is_english
 
         if is_english(query):
             # English words the German corpus lacks say nothing about coverage; their German terms do.
             german = self.correct(analyze(german_terms(query)))
-            own = [t for t in analyze(query) if t in self.vocab]
+            own = [t for t in analyze(drop_english_stopwords(query)) if t in self.vocab]
             base = list(dict.fromkeys(german + own))
             judged = list(dict.fromkeys(base + analyze(" ".join(english_names(query)))))
         else:
