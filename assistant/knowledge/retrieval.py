@@ -246,6 +246,7 @@ class HybridRetriever:
         self._ready_generation = -2
         self._lock = threading.Lock()
         self._reranker = None
+        self._vectors: dict[str, np.ndarray] = {}
 
     @property
     def embedder(self):
@@ -310,7 +311,7 @@ class HybridRetriever:
 
         dense_scores: dict[int, float] = {}
         if mode != "bm25":
-            q_vec = self.embedder.encode_query(query)
+            q_vec = self.query_vector(query)
             for cid, sim in self.store.query_vectors(q_vec, n_cand, (filters or Filters()).chroma_where()):
                 if cid in lex.pos:
                     dense_scores[lex.pos[cid]] = sim
@@ -334,6 +335,19 @@ class HybridRetriever:
         ]
         hits = self._rerank(query, hits)
         return hits[:k]
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """One answer searches the same question more than once (scoped, then for the programme list); the
+        encoder is the slow part of a fresh process, so the last few vectors are kept."""
+        with self._lock:
+            vec = self._vectors.get(query)
+        if vec is None:
+            vec = self.embedder.encode_query(query)
+            with self._lock:
+                if len(self._vectors) >= 64:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vec
+        return vec
 
     def search_docs(self, query: str, k: int = 5, **kwargs) -> list[Hit]:
         """Best chunk per document, for document-level ranking (eval, source lists)."""
