@@ -187,6 +187,8 @@ def ingest(
         report = engine.ingestor.run(paths or None, progress=progress)
     counts = {s: report.count(s) for s in ("added", "updated", "unchanged", "removed", "skipped", "failed")}
     typer.echo(msg("cli.ingest.summary", lang, **counts))
+    if report.orphans_removed:
+        typer.echo(msg("ingest.orphans_removed", lang, count=formatting.number(report.orphans_removed, lang)))
     typer.echo(msg("cli.ingest.index", lang, chunks=formatting.number(engine.store.count_chunks(), lang),
                    docs=formatting.number(len(engine.store.files()), lang)))
     for result in report.failed:
@@ -206,6 +208,7 @@ def ask(
     lang: LangOption = None,
 ) -> None:
     """Answer from the knowledge base with numbered sources."""
+    from assistant.knowledge.index_store import IndexUnavailable
     from assistant.knowledge.retrieval import Filters, IndexNotReady
 
     engine = _engine()
@@ -214,6 +217,8 @@ def ask(
     try:
         answer = engine.answerer.ask(question, k=k, filters=filters, lang=out_lang)
     except IndexNotReady as exc:
+        _fail(str(exc))
+    except IndexUnavailable as exc:
         _fail(str(exc))
     if as_json:
         _print_json(answer.model_dump(exclude_none=False))
@@ -245,7 +250,7 @@ def eval_retrieval(
         _fail(str(exc))
     extra = {}
     if do_tune:
-        extra = {"tuning": tune(engine.retriever, qs), "grounding": calibrate_grounding(engine.retriever, qs)}
+        extra = {"tuning": tune(engine.retriever, qs), "grounding": calibrate_grounding(engine.answerer, qs)}
     if any(q.tags for q in qs):  # the v2 sets (`--questions dev|test`): per-tag recall and answer-level checks
         from assistant.evals.retrieval_eval import answer_checks, by_tag
 

@@ -56,7 +56,8 @@ def build(n: int, words: list[str], settings: Settings) -> IndexStore:
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         store.add_vectors(chunks, vecs)
         with store.transaction() as db:
-            db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+            db.executemany("INSERT INTO chunks (chunk_id, doc_id, seq, title, doc_type, source, section, page, region,"
+                           " text) VALUES (?,?,?,?,?,?,?,?,?,?)",
                            [(c.chunk_id, c.doc_id, 0, c.title, c.doc_type, c.source, c.section, c.page, c.region,
                              c.text) for c in chunks])
             store._bump(db)

@@ -372,3 +372,27 @@ def test_probe_asks_the_server(fake_ollama: FakeOllama, tmp_path: Path) -> None:
     assert down.mode == "offline" and not down.reachable and "nicht erreichbar" in down.message
     offline = probe(Settings(ollama_host="", data_dir=tmp_path))
     assert offline.mode == "offline" and "Offline" in offline.message
+
+
+def test_status_and_errors_follow_the_configured_language(tmp_path: Path) -> None:
+    from assistant.writing.ollama_client import probe
+
+    """Messages come from the catalogue: an English setup reads English, with the same facts in them."""
+    down = probe(Settings(ollama_host=closed_port_url(), llm_model=MODEL, data_dir=tmp_path, lang="en"))
+    assert "cannot be reached" in down.message and "nicht" not in down.message
+    offline = probe(Settings(ollama_host="", data_dir=tmp_path, lang="en"))
+    assert offline.message.startswith("Offline mode")
+    with pytest.raises(LLMOutputInvalid, match="not valid JSON.*line 1"):
+        parse_json_reply("{kaputt", Summary, lang="en")
+    with pytest.raises(LLMOutputInvalid, match="kein gültiges JSON.*Zeile 1"):
+        parse_json_reply("{kaputt", Summary, lang="de")
+
+
+def test_index_not_ready_speaks_the_configured_language(tmp_path: Path) -> None:
+    from assistant.engine import Engine
+    from assistant.knowledge.retrieval import IndexNotReady
+
+    for lang, words in (("en", "index is empty"), ("de", "Index ist leer")):
+        engine = Engine(Settings(data_dir=tmp_path / lang, kb_dir=tmp_path / "kb", lang=lang))
+        with pytest.raises(IndexNotReady, match=words):
+            engine.retriever.search("Förderung")

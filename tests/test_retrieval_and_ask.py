@@ -84,3 +84,108 @@ def test_cli_ask_json_matches_contract(ingested, monkeypatch):
     data = json.loads(result.stdout)
     assert errors("ask", data) == []
     assert data["grounded"] and data["sources"][0]["source"] == "knowledge_base/guidance/strategie.md"
+
+
+def _fresh_retriever(settings):
+    """A retriever as a restarted process has it: new store connection, nothing in memory."""
+    from assistant.knowledge.index_store import IndexStore
+    from assistant.knowledge.retrieval import HybridRetriever
+
+    return HybridRetriever(settings, IndexStore(settings))
+
+
+def test_bm25_index_is_saved_and_loaded_after_a_restart(ingested, monkeypatch):
+    from assistant.knowledge import retrieval
+
+    question = "Zuschuss Beratung Digitalisierung Sachsen"
+    before = [(h.chunk.chunk_id, round(h.lexical, 5), round(h.coverage, 5))
+              for h in ingested.retriever.search(question, k=5, mode="bm25")]
+    folder = ingested.retriever.lexical_folder(ingested.store.generation())
+    assert (folder / "lexical.json").exists()
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("BM25 was rebuilt although a saved index of this generation exists")
+
+    monkeypatch.setattr(retrieval._Lexical, "build", classmethod(no_rebuild))
+    after = [(h.chunk.chunk_id, round(h.lexical, 5), round(h.coverage, 5))
+             for h in _fresh_retriever(ingested.settings).search(question, k=5, mode="bm25")]
+    assert after == before and before
+
+
+def test_saved_bm25_index_is_not_used_for_another_generation(ingested):
+    kb = ingested.settings.kb_dir
+    old = ingested.retriever.lexical_folder(ingested.store.generation())
+    (kb / "guidance" / "neu.md").write_text(
+        "---\nid: t_neu\ntitle: Lagerlogistik\ndoc_type: guidance\n---\n\n# Lagerlogistik\n\n"
+        "Kommissionierroboter im Hochregallager sparen Laufwege.\n", encoding="utf-8")
+    assert ingested.ingestor.run().ok
+    retriever = _fresh_retriever(ingested.settings)
+    hits = retriever.search_docs("Kommissionierroboter Hochregallager", k=1, mode="bm25")
+    assert hits and hits[0].chunk.doc_id == "t_neu"
+    new = retriever.lexical_folder(ingested.store.generation())
+    assert new != old and (new / "lexical.json").exists() and not old.exists()
+
+
+def test_recreated_index_never_loads_its_predecessors_bm25(ingested):
+    """Same generation number, different manifest: the index id in the key keeps them apart."""
+    import shutil
+
+    generation = ingested.store.generation()
+    ingested.retriever.lexical()
+    ingested.store.close()
+    ingested.settings.db_path.unlink()
+    shutil.rmtree(ingested.settings.chroma_dir)
+    retriever = _fresh_retriever(ingested.settings)
+    retriever.store.set_meta("generation", str(generation))
+    assert retriever.store.generation() == generation
+    with pytest.raises(IndexNotReady):
+        retriever.search("Zuschuss Beratung Digitalisierung Sachsen")
+
+
+def _cli(monkeypatch, settings, args, **env):
+    from typer.testing import CliRunner
+
+    from assistant import cli, config
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ASSISTANT_KB_DIR", str(settings.kb_dir))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    config.reset_settings()
+    try:
+        return CliRunner().invoke(cli.app, args)
+    finally:
+        config.reset_settings()
+
+
+def test_ask_with_chroma_server_down_is_one_clear_line(ingested, monkeypatch):
+    """The manifest is there (the lexical leg could run) but the vector server is not: no traceback."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    result = _cli(monkeypatch, ingested.settings, ["ask", "Wie lange dauert ein Pilotprojekt?"],
+                  CHROMA_HOST="127.0.0.1", CHROMA_PORT=port)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Chroma-Server" in lines[0] and f"127.0.0.1:{port}" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_ingest_reports_how_many_orphan_vectors_it_removed(ingested, monkeypatch):
+    import numpy as np
+
+    from assistant.models import Chunk
+
+    dim = len(ingested.retriever.embedder.encode_query("Test"))
+    strays = [Chunk(chunk_id=f"stray{i}", doc_id="weg", title="Weg", doc_type="guidance", source="weg.md",
+                    region="DE", text="Übrig geblieben") for i in range(3)]
+    ingested.store.add_vectors(strays, np.ones((3, dim), dtype=np.float32) / np.sqrt(dim))
+    result = _cli(monkeypatch, ingested.settings, ["ingest", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "3 verwaiste Vektoren" in result.output
+    assert not {"stray0", "stray1", "stray2"} & ingested.store.vector_ids()
+    again = _cli(monkeypatch, ingested.settings, ["ingest", "--quiet"])
+    assert "verwaiste" not in again.output

@@ -155,30 +155,35 @@ def tune(retriever: HybridRetriever, questions: list[EvalQuestion]) -> list[dict
     return sorted(rows, key=lambda r: (-r["recall@5"], -r["mrr@10"], -r["ndcg@10"]))
 
 
-def calibrate_grounding(retriever: HybridRetriever, questions: list[EvalQuestion],
-                        min_answered: float = 0.95) -> dict:
-    """Grounding rule coverage + w·dense ≥ t: the (w, t) that makes most unanswerable questions abstain while
-    at least `min_answered` of the answerable ones are answered. Run it on dev only."""
+def calibrate_grounding(answerer, questions: list[EvalQuestion], min_answered: float = 0.95) -> dict:
+    """Grounding rule max over the first passages of coverage + w·dense ≥ t (see `best_grounding`): the (w, t)
+    that makes most unanswerable questions abstain while at least `min_answered` of the answerable ones are
+    answered. The passages are the answerer's own (`relevant_hits`), so the rule is calibrated as it is used.
+    Run it on dev only."""
+    from assistant.knowledge.answers import GROUNDING_HITS
+
     points = []
     for q in questions:
-        hits = retriever.search(q.question, k=1, filters=scoped(q.question))
-        cov, dense = (hits[0].coverage, hits[0].dense or 0.0) if hits else (0.0, 0.0)
-        points.append((cov, dense, q.unanswerable))
-    n_a = max(sum(not u for *_, u in points), 1)
-    n_u = max(sum(u for *_, u in points), 1)
+        hits = answerer.relevant_hits(q.question, 5, None)[:GROUNDING_HITS]
+        points.append(([(h.coverage, h.dense or 0.0) for h in hits] or [(0.0, 0.0)], q.unanswerable))
+    n_a = max(sum(not u for _, u in points), 1)
+    n_u = max(sum(u for _, u in points), 1)
+
+    def score(pairs: list[tuple[float, float]], w: float) -> float:
+        return max(c + w * d for c, d in pairs)
 
     def rates(w: float, t: float) -> tuple[float, float]:
-        answered = sum(c + w * d >= t for c, d, u in points if not u) / n_a
-        abstained = sum(c + w * d < t for c, d, u in points if u) / n_u
+        answered = sum(score(p, w) >= t for p, u in points if not u) / n_a
+        abstained = sum(score(p, w) < t for p, u in points if u) / n_u
         return answered, abstained
 
     best = {"weight": 0.0, "threshold": 0.0, "answered": 1.0, "abstained": 0.0}
     for w in [x / 10 for x in range(0, 21)]:
-        for t in sorted({round(c + w * d, 3) for c, d, _ in points}):
+        for t in sorted({round(score(p, w), 3) for p, _ in points}):
             answered, abstained = rates(w, t)
             if answered >= min_answered and (abstained, answered) > (best["abstained"], best["answered"]):
                 best = {"weight": w, "threshold": t, "answered": round(answered, 4), "abstained": round(abstained, 4)}
-    s = retriever.settings
+    s = answerer.settings
     answered, abstained = rates(s.ground_dense_weight, s.ground_min_score)
     return {"best": best, "current": {"weight": s.ground_dense_weight, "threshold": s.ground_min_score,
                                       "answered": round(answered, 4), "abstained": round(abstained, 4)},

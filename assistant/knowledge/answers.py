@@ -108,7 +108,7 @@ class Answerer:
 
     def is_grounded(self, hits: list[Hit]) -> bool:
         """Enough of the question's terms and meaning in the best passage (see `grounding_score`)."""
-        return bool(hits) and grounding_score(hits[0], self.settings) >= self.settings.ground_min_score
+        return best_grounding(hits, self.settings) >= self.settings.ground_min_score
 
     def nothing_found(self, question: str, lang: str) -> Answer:
         return Answer(question=question, answer=msg("answers.nothing_found", lang), grounded=False, sources=[])
@@ -625,6 +625,15 @@ def question_topics(question: str) -> set[str]:
 def _number_words(text: str) -> set[str]:
     """Spelled-out numbers ("neunzig Prozent") escape a digit check; compare them as words."""
     return {m.group(0).lower() for m in _NUMBER_WORD_RE.finditer(text)}
+
+
+GROUNDING_HITS = 1
+
+
+def best_grounding(hits: list[Hit], settings: Settings) -> float:
+    """The best grounding score among the first passages: the answer may lead with a current programme that
+    `prefer_current` moved up, while the passage that carries the question's terms sits second."""
+    return max((grounding_score(h, settings) for h in hits[:GROUNDING_HITS]), default=0.0)
 
 
 def grounding_score(hit: Hit, settings: Settings) -> float:

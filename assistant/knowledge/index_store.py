@@ -10,6 +10,7 @@ import functools
 import sqlite3
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -103,11 +104,30 @@ class IndexStore:
         try:
             self.collection.count()
         except Exception as exc:  # noqa: BLE001 - any client/transport error means: not usable
-            self._collection = None
-            raise IndexUnavailable(msg("ingest.index_unavailable", self.settings.lang,
-                                       error=f"{exc.__class__.__name__}: {str(exc)[:200]}",
-                                       host=self.settings.chroma_host or "-",
-                                       port=self.settings.chroma_port)) from exc
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: Exception) -> IndexUnavailable:
+        self._collection = None
+        return IndexUnavailable(msg("ingest.index_unavailable", self.settings.lang,
+                                    error=f"{exc.__class__.__name__}: {str(exc)[:200]}",
+                                    host=self.settings.chroma_host or "-", port=self.settings.chroma_port))
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A search-time Chroma call: a transport error (server down) becomes IndexUnavailable, so `ask` and
+        the chat say what to check instead of showing a traceback."""
+        try:
+            yield
+        except IndexUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many transport and server error types
+            raise self._unavailable(exc) from exc
+
+    def vectors_of(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id (for exact dense scores of lexical-only candidates)."""
+        with self._reading():
+            got = self.collection.get(ids=chunk_ids, include=["embeddings"])
+        return {cid: np.asarray(emb, dtype=np.float32) for cid, emb in zip(got["ids"], got["embeddings"])}
 
     def vector_ids(self) -> set[str]:
         """Every id Chroma holds, fetched in pages so a large index does not arrive in one response."""
@@ -149,9 +169,10 @@ class IndexStore:
 
     def query_vectors(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) best first."""
-        result = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=n, where=where or None, include=["distances"]
-        )
+        with self._reading():
+            result = self.collection.query(
+                query_embeddings=[vector.tolist()], n_results=n, where=where or None, include=["distances"]
+            )
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
     # --- SQLite manifest ----------------------------------------------------------------------------------
@@ -211,6 +232,16 @@ class IndexStore:
     def generation(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
+
+    @_locked
+    def index_uid(self) -> str:
+        """A random id given to this manifest when first asked: with the generation it keys saved derived
+        data (the BM25 index), so a deleted and re-created index never meets the files of its predecessor."""
+        uid = self.get_meta("uid")
+        if uid is None:
+            uid = uuid.uuid4().hex[:12]
+            self.set_meta("uid", uid)
+        return uid
 
     @_locked
     def get_meta(self, key: str) -> str | None:

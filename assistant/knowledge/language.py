@@ -50,3 +50,19 @@ def german_terms(text: str) -> str:
 def lexical_query(text: str) -> str:
     """The text BM25 searches with: the question itself, plus German terms when it is English."""
     return f"{text} {german_terms(text)}" if is_english(text) else text
+
+
+_NAME = re.compile(r"(?<=[a-z,;:] )([A-ZÄÖÜ][\w-]+(?: [A-ZÄÖÜ][\w-]+)*)")
+
+
+def drop_english_stopwords(text: str) -> str:
+    """"for", "in", "is" also occur in the German corpus (English titles, quotes): they must not count as the
+    question's terms."""
+    return " ".join(w for w in text.split() if w.lower().strip("?,.!:;") not in _EN)
+
+
+def english_names(text: str) -> list[str]:
+    """Capitalised names inside an English sentence ("EIC Accelerator", "Lisbon") that the glossary does not
+    translate: they name the topic, so a German passage must contain them to count as covering the question."""
+    glossary = _glossary()
+    return [m for m in _NAME.findall(text) if m.lower() not in glossary]

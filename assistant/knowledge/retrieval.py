@@ -9,7 +9,11 @@ lexical-only candidate is computed from its stored vector.
 from __future__ import annotations
 
 import difflib
+import json
+import os
+import shutil
 import threading
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -17,6 +21,7 @@ from pydantic import BaseModel
 
 from assistant.knowledge.chunking import index_text
 from assistant.config import Settings
+from assistant.i18n import msg
 from assistant.models import Chunk, Hit
 from assistant.knowledge.index_store import IndexStore
 from assistant.knowledge.german_analysis import analyze
@@ -62,33 +67,96 @@ class IndexNotReady(RuntimeError):
     """Raised when there is nothing to search, with the command that fixes it."""
 
 
+LEXICAL_VERSION = 1  # bump when the analysis or the stored layout changes: older files are then rebuilt
+
+
 class _Lexical:
-    """BM25 over all chunks, rebuilt when the index generation changes."""
+    """BM25 over all chunks. Built once per index generation and saved next to the index, so the first query
+    after a restart loads it (memory-mapped) instead of re-analysing every chunk (44 s at 100k chunks).
 
-    def __init__(self, chunks: list[Chunk]):
-        import bm25s
+    Chunks themselves are fetched from SQLite only for the hits; a chunk's token set (for coverage) is
+    computed when it is first needed.
+    """
 
-        self.chunks = chunks
-        self.pos = {c.chunk_id: i for i, c in enumerate(chunks)}
-        tokens = [analyze(index_text(c)) for c in chunks]
-        self.vocab = {tok for toks in tokens for tok in toks}
+    def __init__(self, ids: list[str], doc_types: list[str], regions: list[str], bm25, df: dict[str, int],
+                 store: IndexStore | None = None, chunks: dict[str, Chunk] | None = None):
+        self.ids = ids
+        self.pos = {cid: i for i, cid in enumerate(ids)}
+        self.doc_types = np.array(doc_types)
+        self.regions = np.array(regions)
+        self.bm25 = bm25
+        self.vocab = set(df)
         self._by_initial: dict[str, list[str]] = {}
         for tok in self.vocab:
             self._by_initial.setdefault(tok[:1], []).append(tok)
-        tokens = [toks + self.compound_parts(toks) for toks in tokens]
-        self.token_sets = [set(t) for t in tokens]
-        self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        if chunks:  # bm25s cannot index an empty corpus; search refuses an empty index anyway
-            self.bm25.index(tokens, show_progress=False)
-        df: dict[str, int] = {}
-        for s in self.token_sets:
-            for tok in s:
-                df[tok] = df.get(tok, 0) + 1
-        n = max(len(chunks), 1)
+        self.df = df
+        n = max(len(ids), 1)
         self.idf = {tok: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for tok, d in df.items()}
         self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
-        self.doc_types = np.array([c.doc_type for c in chunks])
-        self.regions = np.array([c.region for c in chunks])
+        self._store = store
+        self._chunks: dict[str, Chunk] = dict(chunks or {})
+        self._token_sets: dict[int, set[str]] = {}
+
+    @classmethod
+    def build(cls, chunks: list[Chunk], store: IndexStore | None = None) -> "_Lexical":
+        import bm25s
+
+        tokens = [analyze(index_text(c)) for c in chunks]
+        vocab = {tok for toks in tokens for tok in toks}
+        probe = cls([], [], [], None, {t: 1 for t in vocab})
+        tokens = [toks + probe.compound_parts(toks) for toks in tokens]
+        df: dict[str, int] = {}
+        for toks in tokens:
+            for tok in set(toks):
+                df[tok] = df.get(tok, 0) + 1
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if chunks:  # bm25s cannot index an empty corpus; search refuses an empty index anyway
+            bm25.index(tokens, show_progress=False)
+        lex = cls([c.chunk_id for c in chunks], [c.doc_type for c in chunks], [c.region for c in chunks], bm25, df,
+                  store, {c.chunk_id: c for c in chunks})
+        lex._token_sets = {i: set(t) for i, t in enumerate(tokens)}
+        return lex
+
+    def save(self, folder: Path) -> None:
+        """Write to a sibling folder and rename it into place: a reader never sees half a file set."""
+        tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.ids:
+            self.bm25.save(str(tmp), show_progress=False)
+        (tmp / "lexical.json").write_text(json.dumps(
+            {"ids": self.ids, "doc_types": self.doc_types.tolist(), "regions": self.regions.tolist(),
+             "df": self.df}, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+
+    @classmethod
+    def load(cls, folder: Path, store: IndexStore | None = None) -> "_Lexical":
+        import bm25s
+
+        meta = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False) if meta["ids"] else bm25s.BM25()
+        return cls(meta["ids"], meta["doc_types"], meta["regions"], bm25, meta["df"], store)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def chunk(self, idx: int) -> Chunk:
+        return self.chunks_at([idx])[0]
+
+    def chunks_at(self, idxs: list[int]) -> list[Chunk]:
+        """Chunks by position, read from SQLite in one query for those not seen yet."""
+        missing = [self.ids[i] for i in idxs if self.ids[i] not in self._chunks]
+        if missing and self._store is not None:
+            self._chunks.update(self._store.chunks_by_id(missing))
+        return [self._chunks[self.ids[i]] for i in idxs]
+
+    def token_set(self, idx: int) -> set[str]:
+        found = self._token_sets.get(idx)
+        if found is None:
+            toks = analyze(index_text(self.chunk(idx)))
+            found = self._token_sets[idx] = set(toks + self.compound_parts(toks))
+        return found
 
     def compound_parts(self, tokens: list[str]) -> list[str]:
         """Dictionary decompounding: "Digitalisierungsförderung" also counts as "digitalisier" and "forder"."""
@@ -122,24 +190,27 @@ class _Lexical:
 
     def query_tokens(self, query: str) -> tuple[list[str], list[str]]:
         """(tokens to score with, tokens to judge coverage with): decompounding widens only the first."""
-        from assistant.knowledge.language import german_terms, is_english
+        from assistant.knowledge.language import drop_english_stopwords, english_names, german_terms, is_english
 
         if is_english(query):
             # English words the German corpus lacks say nothing about coverage; their German terms do.
             german = self.correct(analyze(german_terms(query)))
-            own = [t for t in analyze(query) if t in self.vocab]
+            own = [t for t in analyze(drop_english_stopwords(query)) if t in self.vocab]
             base = list(dict.fromkeys(german + own))
+            judged = list(dict.fromkeys(base + analyze(" ".join(english_names(query)))))
         else:
             base = self.correct(analyze(query))
-        return base + self.compound_parts(base), base
+            judged = base
+        return base + self.compound_parts(base), _without_places(judged, query)
 
     def scores(self, q_tokens: list[str]) -> np.ndarray:
-        if not q_tokens or not self.chunks:
-            return np.zeros(len(self.chunks), dtype=np.float32)
+        q_tokens = [t for t in q_tokens if t in self.vocab]
+        if not q_tokens or not self.ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(q_tokens), dtype=np.float32)
 
     def mask(self, filters: Filters | None) -> np.ndarray:
-        keep = np.ones(len(self.chunks), dtype=bool)
+        keep = np.ones(len(self.ids), dtype=bool)
         if filters and filters.doc_types:
             keep &= np.isin(self.doc_types, filters.doc_types)
         regions = filters.allowed_regions() if filters else None
@@ -158,7 +229,7 @@ class _Lexical:
             return 0.0
         weights = self.term_weights(terms)
         total = sum(weights.values())
-        have = self.token_sets[idx]
+        have = self.token_set(idx)
         found = sum(w for t, w in weights.items() if t in have or self._split_in(t, have))
         return found / total if total else 0.0
 
@@ -175,6 +246,7 @@ class HybridRetriever:
         self._ready_generation = -2
         self._lock = threading.Lock()
         self._reranker = None
+        self._vectors: dict[str, np.ndarray] = {}
 
     @property
     def embedder(self):
@@ -188,19 +260,40 @@ class HybridRetriever:
         with self._lock:
             generation = self.store.generation()
             if self._lexical is None or generation != self._generation:
-                self._lexical = _Lexical(self.store.all_chunks())
+                self._lexical = self._load_or_build(generation)
                 self._generation = generation
             return self._lexical
 
+    def lexical_folder(self, generation: int) -> Path:
+        """Saved BM25 index of one index generation (and lexical version): any change makes a new key."""
+        return self.settings.data_dir / "bm25" / f"{self.store.index_uid()}-g{generation}-v{LEXICAL_VERSION}"
+
+    def _load_or_build(self, generation: int) -> _Lexical:
+        folder = self.lexical_folder(generation)
+        if (folder / "lexical.json").exists():
+            try:
+                lex = _Lexical.load(folder, self.store)
+                if len(lex) == self.store.count_chunks():
+                    return lex
+            except (OSError, ValueError, KeyError):
+                pass  # damaged or from another bm25s version: rebuild below
+        lex = _Lexical.build(self.store.all_chunks(), self.store)
+        try:
+            lex.save(folder)
+            for old in folder.parent.iterdir():
+                if old.name != folder.name and not old.name.startswith(folder.name + ".tmp"):
+                    shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # a read-only data folder still answers, it only rebuilds after each restart
+        return lex
+
     def check_ready(self) -> None:
-        if not self.lexical().chunks:
-            raise IndexNotReady("Der Index ist leer. Bitte zuerst `assistant ingest` ausführen.")
+        if not len(self.lexical()):
+            raise IndexNotReady(msg("answers.index_empty", self.settings.lang))
         stored = self.store.get_meta("embed_model")
         if stored and stored != self.settings.embed_model:
-            raise IndexNotReady(
-                f"Der Index wurde mit dem Modell '{stored}' gebaut, eingestellt ist '{self.settings.embed_model}'. "
-                "Bitte `assistant ingest` ausführen, um neu zu indexieren."
-            )
+            raise IndexNotReady(msg("answers.index_other_model", self.settings.lang, stored=stored,
+                                    configured=self.settings.embed_model))
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None,
                fusion: Fusion | None = None, alpha: float | None = None) -> list[Hit]:
@@ -218,12 +311,12 @@ class HybridRetriever:
 
         dense_scores: dict[int, float] = {}
         if mode != "bm25":
-            q_vec = self.embedder.encode_query(query)
+            q_vec = self.query_vector(query)
             for cid, sim in self.store.query_vectors(q_vec, n_cand, (filters or Filters()).chroma_where()):
                 if cid in lex.pos:
                     dense_scores[lex.pos[cid]] = sim
             if mode == "hybrid":
-                missing = [lex.chunks[i].chunk_id for i in lex_top if i not in dense_scores]
+                missing = [lex.ids[i] for i in lex_top if i not in dense_scores]
                 dense_scores.update(self._exact_dense(q_vec, missing, lex))
 
         if mode == "bm25":
@@ -233,13 +326,28 @@ class HybridRetriever:
         else:
             ranked = self._fuse(lex_top, dense_scores, bm25, fusion or self.settings.fusion,
                                 self.settings.fusion_alpha if alpha is None else alpha)
+        top = ranked[: max(k * 4, k)]
+        chunks = lex.chunks_at([i for i, _ in top])
         hits = [
-            Hit(chunk=lex.chunks[i], score=score, dense=dense_scores.get(i), lexical=float(bm25[i]),
+            Hit(chunk=chunk, score=score, dense=dense_scores.get(i), lexical=float(bm25[i]),
                 coverage=lex.coverage(cov_tokens, i))
-            for i, score in ranked[: max(k * 4, k)]
+            for (i, score), chunk in zip(top, chunks)
         ]
         hits = self._rerank(query, hits)
         return hits[:k]
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """One answer searches the same question more than once (scoped, then for the programme list); the
+        encoder is the slow part of a fresh process, so the last few vectors are kept."""
+        with self._lock:
+            vec = self._vectors.get(query)
+        if vec is None:
+            vec = self.embedder.encode_query(query)
+            with self._lock:
+                if len(self._vectors) >= 64:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vec
+        return vec
 
     def search_docs(self, query: str, k: int = 5, **kwargs) -> list[Hit]:
         """Best chunk per document, for document-level ranking (eval, source lists)."""
@@ -252,11 +360,7 @@ class HybridRetriever:
     def _exact_dense(self, q_vec: np.ndarray, chunk_ids: list[str], lex: _Lexical) -> dict[int, float]:
         if not chunk_ids:
             return {}
-        got = self.store.collection.get(ids=chunk_ids, include=["embeddings"])
-        out = {}
-        for cid, emb in zip(got["ids"], got["embeddings"]):
-            out[lex.pos[cid]] = float(np.dot(q_vec, np.asarray(emb, dtype=np.float32)))
-        return out
+        return {lex.pos[cid]: float(np.dot(q_vec, emb)) for cid, emb in self.store.vectors_of(chunk_ids).items()}
 
     def _fuse(self, lex_top: list[int], dense: dict[int, float], bm25: np.ndarray, fusion: Fusion,
               alpha: float) -> list[tuple[int, float]]:
@@ -288,6 +392,16 @@ class HybridRetriever:
         scores = self._reranker.predict([(query, index_text(h.chunk)) for h in hits])
         order = np.argsort(-np.asarray(scores))
         return [hits[i].model_copy(update={"score": float(scores[i])}) for i in order]
+
+
+def _without_places(tokens: list[str], query: str) -> list[str]:
+    """Coverage is judged without the places a question names: "Leipzig" or "93047" selects the state's
+    material (see `scoped`), it is not a topic the passage has to mention."""
+    from assistant.knowledge.states import places
+
+    named = {tok for name, _ in places(query) for tok in analyze(name)}
+    kept = [t for t in tokens if t not in named]
+    return kept or tokens
 
 
 def _maxnorm(values: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ The assistant works offline by default. Only when `OLLAMA_HOST` answers and the 
 installed does an LLM write text, and callers must always be able to fall back to the offline text. So this
 module never lets `httpx`, `ollama` or `json` exceptions escape: connection problems, missing models and
 timeouts become `LLMUnavailable`, replies that cannot be used become `LLMOutputInvalid` (both are
-`LLMError`). Messages are German because they are shown in the UI and the CLI.
+`LLMError`). Messages come from the catalogue (area `writing`) in the configured language.
 """
 
 from __future__ import annotations
@@ -148,9 +148,9 @@ class OllamaClient:
             return self._status_from_error(exc)
         if model_installed(self.model, models):
             return LLMStatus(reachable=True, model_available=True, models=models,
-                             message=f"Ollama bereit: Modell „{self.model}“ unter {self.host}.")
+                             message=msg("writing.ollama_ready", self.lang, model=self.model, host=self.host))
         return LLMStatus(reachable=True, model_available=False, models=models,
-                         message=_model_missing_message(self.model, models))
+                         message=_model_missing_message(self.model, models, self.lang))
 
     def available(self) -> bool:
         """True when text can be written now: server answers and the configured model is installed."""
@@ -159,12 +159,12 @@ class OllamaClient:
     def _status_from_error(self, exc: Exception) -> LLMStatus:
         """`reachable` means: something Ollama-like answered, so the fix is on the server, not the network."""
         if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
-            message = (f"Der Ollama-Server unter {self.host} antwortet nicht innerhalb von "
-                       f"{_seconds(self.status_timeout_s)}.")
+            message = msg("writing.ollama_status_timeout", self.lang, host=self.host,
+                          seconds=_seconds(self.status_timeout_s))
             return LLMStatus(reachable=False, model_available=False, message=message)
         if isinstance(exc, ollama.ResponseError):
-            message = (f"Unter {self.host} antwortet ein Server, aber nicht wie Ollama erwartet "
-                       f"(HTTP {exc.status_code}: {exc.error}).")
+            message = msg("writing.ollama_not_ollama", self.lang, host=self.host, status=exc.status_code,
+                          error=exc.error)
             return LLMStatus(reachable=True, model_available=False, message=message)
         error = self._unavailable(exc)
         return LLMStatus(reachable=error.reason == "bad_response", model_available=False, message=error.message)
@@ -183,7 +183,7 @@ class OllamaClient:
 
         text = "".join(self._within_deadline(produce))
         if not text.strip():
-            raise LLMOutputInvalid("Das Sprachmodell hat eine leere Antwort geliefert.", raw=text)
+            raise LLMOutputInvalid(msg("writing.reply_empty", self.lang), raw=text)
         return text
 
     def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]:
@@ -252,7 +252,7 @@ class OllamaClient:
 
     def chat_json(self, messages: Sequence[ChatMessage], model_cls: type[ModelT]) -> ModelT:
         """A reply in JSON mode, parsed and validated; LLMOutputInvalid says what was wrong with it."""
-        return parse_json_reply(self.chat(messages, json_mode=True), model_cls)
+        return parse_json_reply(self.chat(messages, json_mode=True), model_cls, lang=self.lang)
 
     # -- plumbing --------------------------------------------------------------------------------------------
 
@@ -270,33 +270,32 @@ class OllamaClient:
         """Settings that make any call pointless. Without a host the `ollama` client would silently try
         127.0.0.1:11434 (or $OLLAMA_HOST); offline must mean no network at all."""
         if not self.host:
-            return LLMUnavailable(_offline_message(), "offline")
+            return LLMUnavailable(_offline_message(self.lang), "offline")
         if not self.model.strip():
-            return LLMUnavailable("Kein Sprachmodell eingestellt (ASSISTANT_LLM_MODEL ist leer).", "model_missing")
+            return LLMUnavailable(msg("writing.ollama_no_model_set", self.lang), "model_missing")
         return None
 
     def _unavailable(self, exc: Exception) -> LLMUnavailable:
-        """Map client, transport and decoding errors to one German message each."""
-        host, model = self.host, self.model
+        """Map client, transport and decoding errors to one message each (catalogue area `writing`)."""
+        host, model, lang = self.host, self.model, self.lang
         # The client turns httpx.ConnectError into ConnectionError, but only for non-streaming calls.
         if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, ConnectionError)):
-            return LLMUnavailable(f"Der Ollama-Server unter {host} ist nicht erreichbar. "
-                                  "Läuft `ollama serve`, und stimmt OLLAMA_HOST?", "unreachable")
+            return LLMUnavailable(msg("writing.ollama_unreachable", lang, host=host), "unreachable")
         if isinstance(exc, httpx.TimeoutException):
-            return LLMUnavailable(f"Das Sprachmodell „{model}“ hat nicht innerhalb von "
-                                  f"{_seconds(self.timeout_s)} geantwortet (Zeitüberschreitung).", "timeout")
+            return LLMUnavailable(msg("writing.ollama_timeout", lang, model=model, seconds=_seconds(self.timeout_s)),
+                                  "timeout")
         if isinstance(exc, ollama.ResponseError) and exc.status_code == 404 and "model" in str(exc.error).lower():
-            return LLMUnavailable(_model_missing_message(model, None), "model_missing")
+            return LLMUnavailable(_model_missing_message(model, None, lang), "model_missing")
         if isinstance(exc, ollama.ResponseError):
             code = f" (HTTP {exc.status_code})" if exc.status_code > 0 else ""
-            return LLMUnavailable(f"Der Ollama-Server meldet einen Fehler{code}: {exc.error}", "server_error")
+            return LLMUnavailable(msg("writing.ollama_server_error", lang, code=code, error=exc.error), "server_error")
         if isinstance(exc, httpx.TransportError):
-            return LLMUnavailable(f"Die Verbindung zum Ollama-Server unter {host} wurde unterbrochen "
-                                  f"({type(exc).__name__}).", "unreachable")
+            return LLMUnavailable(msg("writing.ollama_interrupted", lang, host=host, error=type(exc).__name__),
+                                  "unreachable")
         if isinstance(exc, (json.JSONDecodeError, ValidationError, KeyError, TypeError, ValueError)):
-            return LLMUnavailable(f"Der Ollama-Server unter {host} hat eine ungültige Antwort geschickt "
-                                  f"({type(exc).__name__}).", "bad_response")
-        return LLMUnavailable(f"Unerwarteter Fehler beim Aufruf von Ollama: {type(exc).__name__}: {exc}",
+            return LLMUnavailable(msg("writing.ollama_bad_response", lang, host=host, error=type(exc).__name__),
+                                  "bad_response")
+        return LLMUnavailable(msg("writing.ollama_unexpected", lang, error=f"{type(exc).__name__}: {exc}"),
                               "server_error")
 
 
@@ -322,19 +321,20 @@ def model_installed(wanted: str, installed: Sequence[str]) -> bool:
     return any(name in (wanted, full) for name in installed)
 
 
-def parse_json_reply(text: str, model_cls: type[ModelT]) -> ModelT:
+def parse_json_reply(text: str, model_cls: type[ModelT], *, lang: str | None = None) -> ModelT:
     """Parse a model reply as JSON (also inside a ```json fence) and validate it against `model_cls`."""
+    lang = lang or _lang()
     payload = _strip_fence(text)
     try:
         data = json.loads(payload)
     except json.JSONDecodeError as exc:
-        raise LLMOutputInvalid(f"Die Antwort des Sprachmodells ist kein gültiges JSON: {exc.msg} "
-                               f"(Zeile {exc.lineno}, Spalte {exc.colno}).", raw=text) from exc
+        raise LLMOutputInvalid(msg("writing.reply_not_json", lang, error=exc.msg, line=exc.lineno,
+                                   column=exc.colno), raw=text) from exc
     try:
         return model_cls.model_validate(data)
     except ValidationError as exc:
-        raise LLMOutputInvalid(f"Die Antwort des Sprachmodells passt nicht zum erwarteten Format "
-                               f"{model_cls.__name__}: {_validation_summary(exc)}", raw=text) from exc
+        raise LLMOutputInvalid(msg("writing.reply_wrong_format", lang, schema=model_cls.__name__,
+                                   errors=_validation_summary(exc, lang)), raw=text) from exc
 
 
 def load_prompt(name: str, /, *, directory: Path | str | None = None, **values: Any) -> str:
@@ -345,29 +345,34 @@ def load_prompt(name: str, /, *, directory: Path | str | None = None, **values: 
     braces in a prompt must be doubled (`{{` / `}}`), as with `str.format`.
     """
     if not _PROMPT_NAME.fullmatch(name):
-        raise ValueError(f"Ungültiger Prompt-Name: {name!r} (erlaubt: Buchstaben, Ziffern, _ und -).")
+        raise ValueError(msg("writing.prompt_bad_name", _lang(), name=repr(name)))
     path = Path(directory or PROMPTS_DIR) / f"{name}.md"
     if not path.is_file():
-        raise FileNotFoundError(f"Prompt-Datei nicht gefunden: {path}")
+        raise FileNotFoundError(msg("writing.prompt_missing", _lang(), path=path))
     template = path.read_text(encoding="utf-8")
     try:
         return template.format_map(values)
     except KeyError as exc:
-        raise KeyError(f"Prompt „{name}“: Wert für Platzhalter {{{exc.args[0]}}} fehlt.") from None
+        raise KeyError(msg("writing.prompt_missing_value", _lang(), name=name, placeholder=exc.args[0])) from None
 
 
 # -- messages ------------------------------------------------------------------------------------------------
 
 
-def _offline_message() -> str:
-    return "Offline-Modus: Kein Ollama-Server eingestellt (OLLAMA_HOST ist leer); Texte kommen ohne Sprachmodell."
+def _lang() -> str:
+    """Language for messages raised outside a client (prompt files, JSON replies): the configured one."""
+    return get_settings().lang
 
 
-def _model_missing_message(model: str, installed: Sequence[str] | None) -> str:
-    message = (f"Das Modell „{model}“ ist auf dem Ollama-Server nicht installiert. "
-               f"Installieren mit: ollama pull {model}")
+def _offline_message(lang: str) -> str:
+    return msg("writing.ollama_offline", lang)
+
+
+def _model_missing_message(model: str, installed: Sequence[str] | None, lang: str) -> str:
+    message = msg("writing.ollama_model_missing", lang, model=model)
     if installed is not None:
-        message += f" (installiert: {', '.join(installed) if installed else 'keine Modelle'})"
+        names = ", ".join(installed) if installed else msg("writing.ollama_no_models", lang)
+        message += msg("writing.ollama_installed", lang, models=names)
     return message + "."
 
 
@@ -381,8 +386,9 @@ def _strip_fence(text: str) -> str:
     return (match.group(1) if match else text).strip()
 
 
-def _validation_summary(exc: ValidationError, limit: int = 3) -> str:
+def _validation_summary(exc: ValidationError, lang: str, limit: int = 3) -> str:
     """The first few validation errors as `field: problem`, short enough for a log line."""
-    parts = [f"{'.'.join(str(p) for p in err['loc']) or '(Wurzel)'}: {err['msg']}" for err in exc.errors()[:limit]]
+    root = msg("writing.reply_root", lang)
+    parts = [f"{'.'.join(str(p) for p in err['loc']) or root}: {err['msg']}" for err in exc.errors()[:limit]]
     more = exc.error_count() - limit
-    return "; ".join(parts) + (f" (und {more} weitere)" if more > 0 else "")
+    return "; ".join(parts) + (msg("writing.reply_more_errors", lang, n=more) if more > 0 else "")

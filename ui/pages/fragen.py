@@ -60,12 +60,17 @@ def _answer_live(question: str) -> dict:
         answer, note = ctx.direct, t("chat.note_from_result")
         st.markdown(answer.answer)
     else:
-        from assistant.knowledge.retrieval import Filters
+        from assistant.knowledge.index_store import IndexUnavailable
+        from assistant.knowledge.retrieval import Filters, IndexNotReady
 
         filters = Filters(regions=[ctx.state]) if ctx.state else None
-        with st.spinner(t("chat.thinking")):
-            pieces, final = engine().answerer.stream(question, k=5, filters=filters, lang=lang(),
-                                                     context=consultation_context(current_intake(), result))
+        try:
+            with st.spinner(t("chat.thinking")):
+                pieces, final = engine().answerer.stream(question, k=5, filters=filters, lang=lang(),
+                                                         context=consultation_context(current_intake(), result))
+        except (IndexNotReady, IndexUnavailable) as exc:  # empty index or Chroma server down: say what to do
+            st.error(str(exc), icon=":material/cloud_off:")
+            return {"role": "assistant", "content": str(exc), "note": None, "mode": "offline", "sources": []}
         st.write_stream(pieces)
         answer = final()
         note = t("chat.note_state", state=ctx.extra["state_name"]) if ctx.state else None
