@@ -323,7 +323,9 @@ def select_for_firm(programmes, query: FundingQuery, budget_eur: float | None,
     research_line = None
     if research:
         research_line = msg("plan.funding.research_line", query.lang,
-                            portals=", ".join(f"{r.name} ({r.source_url})" for r in research))
+                            portals=", ".join(f"{r.name} ({r.source_url})" for r in research),
+                            state=state_name(query.state, query.lang) if query.state else msg("plan.funding.any_state",
+                                                                                                query.lang))
     return FundingSelection(entries=entries, research=research, research_line=research_line, left_out=left_out)
 
 

@@ -103,6 +103,14 @@ def domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def programme_name(name: str, limit: int = 70) -> str:
+    """A programme's name for a table cell: a long official title keeps its short name before the parenthesis
+    (INQA-Coaching (Richtlinie zur Förderung …) -> INQA-Coaching)."""
+    if len(name) > limit and " (" in name:
+        return name.split(" (", 1)[0]
+    return name
+
+
 class _Writer:
     """Builds the blocks of one result in one language and length."""
 
@@ -195,13 +203,68 @@ class _Writer:
         return out
 
     def steps(self) -> list[Block]:
+        """Who does what by when, and when it counts as done. A per-step status (follow-up) belongs in `step_row`."""
         return [Block("h2", self.t("steps")),
-                Block("table", header=[self.t("what"), self.t("who"), self.t("by")],
-                      rows=[[s.what, s.who, when(s.by, self.lang)] for s in self.result.next_steps],
-                      widths=[0.56, 0.31, 0.13])]
+                Block("table", header=[self.t("what"), self.t("who"), self.t("done_when"), self.t("by")],
+                      rows=[self.step_row(s) for s in self.result.next_steps],
+                      widths=[0.42, 0.18, 0.28, 0.12])]
+
+    def step_row(self, step) -> list[str]:
+        return [step.what, step.who, step.done_when or "–", when(step.by, self.lang)]
+
+    def budget(self) -> list[Block]:
+        """Pilot, first year, running cost and internal time against the stated budget, with the ways out."""
+        b = self.result.budget
+        if b is None or not (b.lines or b.offers):
+            return []
+        out = [Block("h2", self.t("budget_h")), Block("bullets", items=list(b.lines))]
+        if b.offers:
+            out += self.joined(list(b.offers), self.t("budget_offers"), " ")
+        return out
+
+    def session(self) -> list[Block]:
+        """The session part: what to clarify, what to bring, quick wins, make-or-buy, data to collect first."""
+        sn = self.result.session
+        if sn is None:
+            return []
+        out = [Block("h2", self.t("session_h"))]
+        if sn.questions:
+            out += [Block("labelled", "", label=self.t("questions")), Block("numbered", items=list(sn.questions))]
+        if sn.bring:
+            out += self.joined(list(sn.bring), self.t("bring"))
+        if sn.quick_wins:
+            out += self.joined(self.few(list(sn.quick_wins), 3), self.t("quick_wins"), " ")
+        if sn.make_or_buy:
+            out += self.joined(self.few(list(sn.make_or_buy), 2), self.t("make_or_buy"), " ")
+        if sn.data_tasks:
+            out.append(Block("labelled", "", label=self.t("data_tasks")))
+            out.append(Block("table", header=[self.t("what"), self.t("baseline"), self.t("who"), self.t("by")],
+                             rows=[[d.what, d.baseline, d.who, when(d.by, self.lang)] for d in sn.data_tasks],
+                             widths=[0.36, 0.34, 0.18, 0.12]))
+        return out
+
+    def contacts(self) -> list[Block]:
+        """Named free help near the firm, with the check note when a project-funded offer may have ended."""
+        found = self.result.contacts
+        if not found:
+            return []
+        items, leads = [], []
+        for c in found:
+            where = f" ({c.city})" if c.city else ""
+            text = c.focus + (f" {c.note}" if c.note else "") + (f" {domain(c.url)}" if c.url else "")
+            leads.append(c.name + where)
+            items.append(text.strip())
+        return [Block("h2", self.t("contacts_h")), Block("bullets", items=items, leads=leads)]
 
     def status(self, f) -> str:
         return self.t(f"programme_status.{f.status}")
+
+    def as_of(self, f) -> str:
+        """The status age as the funding module worded it ("Juni 2024 – vor Antrag prüfen"), without the column's
+        own label; the plain day when there is no note."""
+        note = f.status_note or ""
+        label = self.t("as_of") + " "
+        return note[len(label):] if note.startswith(label) else (note or when(f.as_of, self.lang))
 
     def funding(self) -> list[Block]:
         matches = self.result.funding
@@ -214,8 +277,10 @@ class _Writer:
                 status += f" ({self.t('ended_on')} {when(f.ended_on, self.lang)})"
             elif f.deadline:
                 status += f" ({self.t('deadline')} {when(f.deadline, self.lang)})"
+            if f.check_note:
+                status += f" – {f.check_note}"
             amount = self.cut(f.rate_or_amount, 110) if f.rate_or_amount else "–"
-            rows.append([f.name, status, when(f.as_of, self.lang), amount, domain(f.source_url)])
+            rows.append([programme_name(f.name), status, self.as_of(f), amount, domain(f.source_url)])
             links.append(f.source_url)
         out = [Block("h2", self.t("funding")),
                Block("table", header=[self.t("programme"), self.t("status"), self.t("as_of"), self.t("amount"),
@@ -224,6 +289,8 @@ class _Writer:
             rest = ", ".join(f"{f.name} ({self.status(f)}, {self.t('as_of')} {when(f.as_of, self.lang)})"
                              for f in matches[BRIEF_FUNDING:])
             out.append(Block("small", f"{self.t('more_funding')}: {rest}"))
+        if self.result.funding_research:
+            out.append(Block("small", self.result.funding_research))
         return out
 
     def where(self, src) -> str:
@@ -235,18 +302,24 @@ class _Writer:
         refs = self.result.sources
         if not refs:
             return []
+        items = [self.source_text(s) for s in refs]
         if self.brief:
-            text = "  ".join(f"[{n}] {s.title}" + (f" ({Path(s.source).name}, {self.where(s)})" if s.page else "")
-                             for n, s in enumerate(refs, start=1))
+            text = "  ".join(f"[{n}] {item}" for n, item in enumerate(items, start=1))
             return [Block("h2", self.t("sources")), Block("small", text)]
-        items = [f"{s.title} – {s.source}" + (f", {self.where(s)}" if self.where(s) else "") for s in refs]
         return [Block("h2", self.t("sources")), Block("numbered", items=items)]
+
+    def source_text(self, src) -> str:
+        """A source as a reader cites it: the title, and for an uploaded document its file name and page. Paths
+        inside the knowledge base are internal and stay out of the sheet."""
+        if src.source.startswith("knowledge_base/") or "/knowledge_base/" in src.source:
+            return src.title
+        return f"{src.title} ({Path(src.source).name}" + (f", {self.where(src)})" if src.page else ")")
 
     def blocks(self) -> list[Block]:
         out = self.head() + [Block("h2", self.t("cases"))]
         for n, uc in enumerate(self.result.use_cases, start=1):
             out += self.case(n, uc)
-        out += self.mandate() + self.steps() + self.funding()
+        out += self.budget() + self.session() + self.steps() + self.mandate() + self.funding() + self.contacts()
         if self.result.warnings:
             out += [Block("h2", self.t("warnings")), Block("bullets", items=list(self.result.warnings))]
         return out + self.sources()
