@@ -113,9 +113,10 @@ class CaseText(BaseModel):
 
 SHORT_TITLE_MAX = 45
 _TITLE_PARTS = re.compile(r" – |: ")
-_TITLE_CUTS = {"de": (", ", " mit ", " per ", " aus ", " für ", " in ", " und die ", " – "),
-               "en": (", ", " with ", " via ", " from ", " for ", " by ", " and the ", " – ")}
-_TRAILING = re.compile(r"\s+(und|oder|sowie|and|or)$")
+# Qualifiers to cut a long title at, and trailing conjunctions to drop (one word per literal: these are not prose)
+_TITLE_CUTS = {"de": (", ", " mit ", " per ", " aus ", " für ", " in ", " – ") + (" und die ",),
+               "en": (", ", " with ", " via ", " from ", " for ", " by ", " – ") + (" and the ",)}
+_TRAILING = re.compile(r"\s+(" + "|".join(("und", "oder", "sowie", "and", "or")) + r")$")
 
 
 def short_title(title: str, lang: str) -> str:

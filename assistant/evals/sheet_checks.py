@@ -28,8 +28,10 @@ INTERNAL_MARKERS = [re.compile(p, re.IGNORECASE) for p in (
     r"aufbereitung wissensbasis", r"\b_eval\b", r"\bTODO\b", r"\bstatus_as_of\b", r"\bofficial_url\b",
     r"\{[a-z_]+\}",
 )]
-GERMAN_WORDS = re.compile(r"\b(der|die|das|und|nicht|ist|für|mit|eine?|wird|werden|oder|bitte|keine?|Sie|Ihre?|nach|"
-                          r"zum|zur|vom|dem|den|des|bei|auf|noch|sich|wenn|auch|sind|über|wie|aus)\b")
+_GERMAN = ("der", "die", "das", "und", "nicht", "ist", "für", "mit", "ein", "eine", "wird", "werden", "oder", "bitte",
+           "kein", "keine", "Sie", "Ihr", "Ihre", "nach", "zum", "zur", "vom", "dem", "den", "des", "bei", "auf", "noch",
+           "sich", "wenn", "auch", "sind", "über", "wie", "aus")
+GERMAN_WORDS = re.compile(r"\b(" + "|".join(_GERMAN) + r")\b")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"(])")
 MIN_WORDS = 4
 
@@ -96,11 +98,16 @@ def german_sentences(text: str, keep: list[str] = ()) -> list[str]:
 
 def keep_names(intake, result) -> list[str]:
     """Names that may stay German in an English sheet: programme titles, contacts, the firm, its own free text."""
-    names = [f.name for f in result.funding] + [getattr(intake.company, "name", "") or ""]
+    names = [f.name for f in result.funding] + [f.funder for f in result.funding]
+    names += [getattr(intake.company, "name", "") or ""]
+    names += re.findall(r"“([^”]+)”", getattr(result, "company_summary", "") or "")  # the firm's own words
     names += [getattr(c, "name", "") or "" for c in getattr(result, "contacts", []) or []]
     for field in ("pain_points", "constraints"):
         names += [part.strip() for part in re.split(r"[.!?\n]", getattr(intake, field, "") or "") if part.strip()]
     names += [getattr(p, "name", "") for p in getattr(intake, "processes", []) or []]
+    # German documents are cited by their German titles, and the research portals are named like programmes
+    names += [s.title for s in getattr(result, "sources", []) or []]
+    names += re.findall(r"(?:: |, )([^:,(]+?) \([a-z0-9.-]+\.[a-z]{2,}\)", getattr(result, "funding_research", "") or "")
     return names
 
 

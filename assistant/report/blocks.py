@@ -18,7 +18,9 @@ from urllib.parse import urlparse
 from assistant.consult.pipeline import ConsultResult
 from assistant.i18n import formatting, msg, normalise_lang
 
-BRIEF_KPIS = 3
+BRIEF_KPIS = 2
+BRIEF_QUESTIONS = 5
+BRIEF_SOURCES = 3
 BRIEF_FUNDING = 4  # rows in the table; further matches are listed in one line so the brief stays on 2 pages
 Kind = Literal["title", "meta", "h2", "h3", "p", "small", "labelled", "bullets", "numbered", "table", "image"]
 Length = Literal["brief", "full"]
@@ -177,8 +179,8 @@ class _Writer:
         pilot = (self.t("pilot_line", scope=uc.pilot.scope, weeks=uc.pilot.duration_weeks) + f" {self.t('success')}: "
                  + "; ".join(self.few(uc.pilot.success_criteria, 2)))
         out = [Block("h3", f"{n}. {uc.title}"),
-               Block("labelled", self.cut(uc.problem, 260), label=self.t("problem")),
-               Block("labelled", self.cut(uc.solution, 340), label=self.t("solution")),
+               Block("labelled", self.cut(uc.problem, 220), label=self.t("problem")),
+               Block("labelled", self.cut(uc.solution, 300), label=self.t("solution")),
                Block("labelled", uc.why_this, label=self.t("why")),
                Block("labelled", ", ".join(uc.data_needed), label=self.t("data")),
                Block("labelled", f"{uc.effort} · {self.t('cost')}: {cost}", label=self.t("effort")),
@@ -205,21 +207,23 @@ class _Writer:
     def steps(self) -> list[Block]:
         """Who does what by when, and when it counts as done. A per-step status (follow-up) belongs in `step_row`."""
         return [Block("h2", self.t("steps")),
-                Block("table", header=[self.t("what"), self.t("who"), self.t("done_when"), self.t("by")],
+                Block("table", header=[self.t("what"), self.t("who"), self.t("by"), self.t("done_when")],
                       rows=[self.step_row(s) for s in self.result.next_steps],
-                      widths=[0.42, 0.18, 0.28, 0.12])]
+                      widths=[0.42, 0.18, 0.12, 0.28])]
 
     def step_row(self, step) -> list[str]:
-        return [step.what, step.who, step.done_when or "–", when(step.by, self.lang)]
+        return [self.cut(step.what, 150), step.who, when(step.by, self.lang), step.done_when or "–"]
 
     def budget(self) -> list[Block]:
-        """Pilot, first year, running cost and internal time against the stated budget, with the ways out."""
+        """Pilot, first year, running cost and internal time against the stated budget, with its warnings and the
+        ways out (smaller scope, cheaper case, funding). The brief keeps the warnings and one way out."""
         b = self.result.budget
         if b is None or not (b.lines or b.offers):
             return []
-        out = [Block("h2", self.t("budget_h")), Block("bullets", items=list(b.lines))]
+        lines = list(b.warnings) if self.brief and b.warnings else list(b.lines) + list(b.warnings)
+        out = [Block("h2", self.t("budget_h")), Block("bullets", items=lines)]
         if b.offers:
-            out += self.joined(list(b.offers), self.t("budget_offers"), " ")
+            out += self.joined(self.few(list(b.offers), 1), self.t("budget_offers"), " ")
         return out
 
     def session(self) -> list[Block]:
@@ -229,14 +233,20 @@ class _Writer:
             return []
         out = [Block("h2", self.t("session_h"))]
         if sn.questions:
-            out += [Block("labelled", "", label=self.t("questions")), Block("numbered", items=list(sn.questions))]
+            out += [Block("labelled", "", label=self.t("questions")),
+                    Block("numbered", items=self.few(list(sn.questions), BRIEF_QUESTIONS))]
         if sn.bring:
             out += self.joined(list(sn.bring), self.t("bring"))
         if sn.quick_wins:
-            out += self.joined(self.few(list(sn.quick_wins), 3), self.t("quick_wins"), " ")
+            out += self.joined(self.few(list(sn.quick_wins), 2), self.t("quick_wins"), " ")
         if sn.make_or_buy:
-            out += self.joined(self.few(list(sn.make_or_buy), 2), self.t("make_or_buy"), " ")
-        if sn.data_tasks:
+            # the brief keeps the case-specific line (the first one, check the existing software, stays on screen)
+            lines = (sn.make_or_buy[1:2] or sn.make_or_buy[:1]) if self.brief else list(sn.make_or_buy)
+            out += self.joined(lines, self.t("make_or_buy"), " ")
+        if sn.data_tasks and self.brief:
+            out += self.joined([f"{d.what} – {d.baseline} ({d.who}, {when(d.by, self.lang)})"
+                                for d in sn.data_tasks[:2]], self.t("data_tasks"), "; ")
+        elif sn.data_tasks:
             out.append(Block("labelled", "", label=self.t("data_tasks")))
             out.append(Block("table", header=[self.t("what"), self.t("baseline"), self.t("who"), self.t("by")],
                              rows=[[d.what, d.baseline, d.who, when(d.by, self.lang)] for d in sn.data_tasks],
@@ -251,7 +261,8 @@ class _Writer:
         items, leads = [], []
         for c in found:
             where = f" ({c.city})" if c.city else ""
-            text = c.focus + (f" {c.note}" if c.note else "") + (f" {domain(c.url)}" if c.url else "")
+            focus = "" if self.brief else c.focus
+            text = focus + (f" {c.note}" if c.note else "") + (f" {domain(c.url)}" if c.url else "")
             leads.append(c.name + where)
             items.append(text.strip())
         return [Block("h2", self.t("contacts_h")), Block("bullets", items=items, leads=leads)]
@@ -260,11 +271,11 @@ class _Writer:
         return self.t(f"programme_status.{f.status}")
 
     def as_of(self, f) -> str:
-        """The status age as the funding module worded it ("Juni 2024 – vor Antrag prüfen"), without the column's
-        own label; the plain day when there is no note."""
+        """The day of the newest evidence, with the funding module's hint when it is older than a year
+        ("10.06.2025 – vor Antrag prüfen")."""
         note = f.status_note or ""
-        label = self.t("as_of") + " "
-        return note[len(label):] if note.startswith(label) else (note or when(f.as_of, self.lang))
+        hint = note.split(" – ", 1)[1] if " – " in note else ""
+        return when(f.as_of, self.lang) + (f" – {hint}" if hint else "")
 
     def funding(self) -> list[Block]:
         matches = self.result.funding
@@ -279,7 +290,8 @@ class _Writer:
                 status += f" ({self.t('deadline')} {when(f.deadline, self.lang)})"
             if f.check_note:
                 status += f" – {f.check_note}"
-            amount = self.cut(f.rate_or_amount, 110) if f.rate_or_amount else "–"
+            text = f.amount or f.rate_or_amount  # `amount` is the English gloss in English mode
+            amount = self.cut(text, 90) if text else "–"
             rows.append([programme_name(f.name), status, self.as_of(f), amount, domain(f.source_url)])
             links.append(f.source_url)
         out = [Block("h2", self.t("funding")),
@@ -302,6 +314,8 @@ class _Writer:
         refs = self.result.sources
         if not refs:
             return []
+        if self.brief:  # the catalogue entries of the cases are the cases on the sheet; the brief cites the rest
+            refs = ([s for s in refs if "use_cases/" not in s.source] or refs)[:BRIEF_SOURCES]
         items = [self.source_text(s) for s in refs]
         if self.brief:
             text = "  ".join(f"[{n}] {item}" for n, item in enumerate(items, start=1))
@@ -319,9 +333,12 @@ class _Writer:
         out = self.head() + [Block("h2", self.t("cases"))]
         for n, uc in enumerate(self.result.use_cases, start=1):
             out += self.case(n, uc)
-        out += self.budget() + self.session() + self.steps() + self.mandate() + self.funding() + self.contacts()
-        if self.result.warnings:
-            out += [Block("h2", self.t("warnings")), Block("bullets", items=list(self.result.warnings))]
+        out += self.budget() + self.mandate() + self.steps() + self.funding() + self.contacts() + self.session()
+        shown = set(self.result.budget.warnings) if self.result.budget and self.budget() else set()
+        notes = [w for w in self.result.warnings if w not in shown]
+        if notes:
+            body = Block("p", " · ".join(self.cut(w, 160) for w in notes)) if self.brief else Block("bullets", items=notes)
+            out += [Block("h2", self.t("warnings")), body]
         return out + self.sources()
 
 
