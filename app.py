@@ -15,7 +15,7 @@ from assistant.config import disable_telemetry
 disable_telemetry()
 
 from ui.auth import guard_listen_address, require_login, sidebar_user
-from ui.common import PAGE_FILES, current_id, settings, store
+from ui.common import PAGE_FILES, close_sidebar_on_phone, current_id, settings, store
 from ui.i18n import LANGS, lang, set_lang, t
 
 PAGE_ICON = str(Path(__file__).resolve().parent / "ui" / "static" / "icon.png")
@@ -64,6 +64,7 @@ def main() -> None:
     require_login()
     navigation = st.navigation(_pages())
     _sidebar()
+    close_sidebar_on_phone(navigation.url_path or "home")
     navigation.run()
 
 

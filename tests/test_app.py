@@ -576,3 +576,35 @@ def test_all_ui_texts_exist_in_both_languages() -> None:
     assert not missing, missing
     unused = sorted(k for k in texts if k not in used and not k.startswith(("app.", "mode.short")))
     assert not unused, f"texts nobody shows: {unused}"
+
+
+def test_budget_typed_as_20000_euro_shows_20000_euro_in_the_result(data_dir: Path) -> None:
+    """A new user types "20.000 €": the questionnaire shows it back, the result shows 20.000 € (not 20 €) in the
+    budget figure and the budget part, and the result groups plan, budget and session part in tabs."""
+    at = start()
+    click(at, "consult::start_form")
+    _fill_step(at, {"company.name": "Tischlerei Budget", "company.industry": "handwerk", "company.employees": 9,
+                    "company.state": "BW", "respondent_role": "owner"})
+    click(at, "q::next")
+    _fill_step(at, {"goals": ["efficiency"], "time_horizon_months": 6})
+    click(at, "q::next")
+    _fill_step(at, {"pain_points": "Angebote schreiben dauert abends zwei Stunden, Anfragen kommen per Mail und Telefon."})
+    click(at, "q::next")
+    _fill_step(at, {"data.sources": ["email", "office_files"], "it_maturity": 2})
+    click(at, "q::next")
+    _fill_step(at, {"ai_experience": "none", "budget_eur": "20.000 €"})
+    assert "Verstanden als: 20.000\u00a0€" in texts(at.caption)
+    click(at, "q::create")
+    assert not at.error, texts(at.error)
+    budget = next(m for m in at.metric if m.label == "Budget")
+    assert budget.value == "20.000\u00a0€", budget.value
+    body = " ".join(texts(at.markdown))
+    assert "Budget laut Fragebogen: 20.000\u00a0€" in body
+    assert not re.search(r"(?<![\d.])20\u00a0€", body), "never read as 20 €"
+    assert {"Überblick", "Use Cases", "Plan", "Budget & Förderung", "Für die Sitzung"} <= {t.label for t in at.tabs}
+    steps = the_store(data_dir).list()[0]
+    assert steps.intake["budget_eur"] == 20000
+    result = ConsultResult.model_validate(steps.result)
+    first = result.next_steps[0]
+    assert any(m.startswith(f"**{first.by[8:10]}.{first.by[5:7]}.{first.by[:4]}**") and first.what in m
+               for m in texts(at.markdown)), "each step is a stacked line: date and who first, then what"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -146,11 +147,15 @@ def test_consultation_end_to_end(page, shots: Path, tmp_path: Path) -> None:
     page.get_by_role("heading", name="Beratung", exact=True).wait_for()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(EXAMPLE))
     page.get_by_role("button", name="Importieren und auswerten").click()
-    page.get_by_role("heading", name="Empfohlene Use Cases").wait_for()
+    page.get_by_role("tab", name="Use Cases").wait_for()
     settle(page)
+    page.get_by_role("tab", name="Use Cases").click()
+    page.get_by_role("heading", name="Empfohlene Use Cases").wait_for()
     cases = page.locator("h4").filter(has_text="1. ")
     assert cases.count() >= 1
-    assert page.get_by_text("Mandat der Geschäftsführung").count() >= 1
+    first_case = cases.first.inner_text().split(". ", 1)[1]
+    page.get_by_role("tab", name="Plan").click()
+    page.get_by_text("Mandat der Geschäftsführung").first.wait_for()
     to_top(page)
     page.screenshot(path=str(shots / "beratung_ergebnis.png"))
 
@@ -167,8 +172,66 @@ def test_consultation_end_to_end(page, shots: Path, tmp_path: Path) -> None:
     assert 1 <= len(reader.pages) <= 3  # brief with session part and radar
     assert "Huber Haustechnik GmbH" in text and "Mandat der Geschäftsführung" in text
     assert "€" in text and "Nächste Schritte" in text and "größten" in text
-    first_case = cases.first.inner_text().split(". ", 1)[1]
     assert " ".join(first_case.split()) in text
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _no_sideways_scroll(pg) -> int:
+    """How far the main area is wider than the screen (0 = nothing to scroll sideways)."""
+    return pg.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+        return Math.max(document.documentElement.scrollWidth, m ? m.scrollWidth : 0) - window.innerWidth; }""")
+
+
+def _sidebar_open(pg) -> bool:
+    """Streamlit slides a closed sidebar off the screen to the left."""
+    return pg.evaluate("""() => { const s = document.querySelector('[data-testid="stSidebar"]');
+        return !!s && s.getBoundingClientRect().right > 10; }""")
+
+
+def test_result_on_a_phone(page, app_server, shots: Path) -> None:
+    """390 × 844: the use cases are one tap away at the top, every step shows who, what and by when inside the
+    screen width, and the sidebar closes again after navigating."""
+    pg = page.context.new_page()
+    pg.set_default_timeout(SLOW)
+    pg.set_viewport_size(PHONE)
+    pg.goto(app_server)
+    pg.get_by_role("heading", name="Beratung", exact=True).wait_for()
+    assert not _sidebar_open(pg), "the sidebar starts closed on a phone"
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(EXAMPLE))
+    pg.get_by_role("button", name="Importieren und auswerten").click()
+    tab = pg.get_by_role("tab", name="Use Cases")
+    tab.wait_for()
+    settle(pg)
+    to_top(pg)
+    box = tab.bounding_box()
+    assert box is not None and box["y"] < 2 * PHONE["height"], f"use cases reachable within two screens: {box}"
+    pg.get_by_role("tab", name="Plan").click()
+    pg.get_by_role("heading", name="Nächste Schritte").wait_for()
+    settle(pg)
+    steps = pg.locator('[data-testid="stMarkdownContainer"]:visible').filter(
+        has_text=re.compile(r"^\s*\d{2}\.\d{2}\.\d{4} · "))
+    assert steps.count() >= 3
+    for i in range(min(steps.count(), 4)):
+        step = steps.nth(i)
+        step.scroll_into_view_if_needed()
+        b = step.bounding_box()
+        assert b is not None and b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] + 1, b
+        text = step.inner_text()
+        assert re.match(r"\d{2}\.\d{2}\.\d{4} · ", text), "by when and who come first, then what: " + text
+    assert _no_sideways_scroll(pg) <= 1, "the result page never scrolls sideways on a phone"
+    pg.get_by_role("heading", name="Nächste Schritte").scroll_into_view_if_needed()
+    pg.screenshot(path=str(shots / "telefon_naechste_schritte.png"))
+    # open the sidebar, navigate: it closes again
+    pg.locator('[data-testid="stExpandSidebarButton"]').click()
+    pg.wait_for_timeout(800)
+    assert _sidebar_open(pg)
+    pg.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Förderfinder", exact=True).click()
+    settle(pg)
+    pg.wait_for_timeout(800)
+    assert not _sidebar_open(pg), "the sidebar closes after navigating on a phone"
+    pg.close()
 
 
 def test_follow_up_question_in_chat(page, shots: Path) -> None:

@@ -232,3 +232,23 @@ def fmt_datetime(value: str | None) -> str:
 
 def euro(value: float | None) -> str:
     return "–" if value is None else formatting.money(value, lang())
+
+
+# Streamlit keeps its sidebar open after a page link was tapped; on a phone it then covers the page just opened.
+_CLOSE_SIDEBAR_JS = """<script data-page="{page}">
+(() => {{
+  if (window.parent.innerWidth > 768) return;
+  const doc = window.parent.document;
+  const bar = doc.querySelector('[data-testid="stSidebar"]');
+  if (!bar || bar.getBoundingClientRect().right <= 10) return;
+  const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button')
+    || doc.querySelector('[data-testid="stSidebarHeader"] button');
+  if (close) close.click();
+}})();
+</script>"""
+
+
+def close_sidebar_on_phone(page: str) -> None:
+    """Close the sidebar after navigating on a narrow screen (≤ 768 px, where it overlays the page). The page name
+    is part of the snippet so it runs once per navigation, not on every rerun of the same page."""
+    st.html(_CLOSE_SIDEBAR_JS.format(page=page), unsafe_allow_javascript=True, width="content")

@@ -238,21 +238,35 @@ def _steps_frame(result: ConsultResult) -> pd.DataFrame:
                          for s in result.next_steps], columns=["what", "who", "by", "done_when"])
 
 
+def step_item(step: dict) -> str:
+    """One step as a stacked line a phone shows without sideways scrolling: by when and who first, then what,
+    then when it counts as done. A per-step status (follow-up) belongs here."""
+    when = fmt_date(step["by"]) if step.get("by") else "–"
+    who = step.get("who") or "–"
+    line = f"**{when}** · {who}  \n{step['what']}"
+    if step.get("done_when"):
+        line += f"  \n:gray[{t('res.done_when')}: {step['done_when']}]"
+    return line
+
+
 def next_steps(result: ConsultResult, edits: dict) -> None:
-    """Always editable: who does what by when is exactly what gets agreed in the session."""
+    """Who does what by when, as a list readable on a phone; the table below it is always editable, because that
+    is exactly what gets agreed in the session."""
     st.subheader(t("res.steps"))
-    st.caption(t("res.steps_help"))
+    listing = st.container()
     gen = st.session_state.get("ed::gen", 0)
     key = f"ed::steps::{lang()}::{gen}"
     if key not in st.session_state or "ed::steps_base" not in st.session_state:
         st.session_state["ed::steps_base"] = _steps_frame(result)
-    frame = st.data_editor(st.session_state["ed::steps_base"], key=key, num_rows="dynamic", hide_index=True,
-                           width="stretch", column_config={
-                               "what": st.column_config.TextColumn(t("res.what"), width="large", required=True),
-                               "who": st.column_config.TextColumn(t("res.who"), width="medium"),
-                               "by": st.column_config.DateColumn(t("res.by"), format=t("res.date_format")),
-                               "done_when": st.column_config.TextColumn(t("res.done_when"), width="medium"),
-                           })
+    with st.expander(t("res.steps_edit"), icon=":material/edit:"):
+        st.caption(t("res.steps_help"))
+        frame = st.data_editor(st.session_state["ed::steps_base"], key=key, num_rows="dynamic", hide_index=True,
+                               width="stretch", column_config={
+                                   "what": st.column_config.TextColumn(t("res.what"), width="large", required=True),
+                                   "who": st.column_config.TextColumn(t("res.who"), width="medium"),
+                                   "by": st.column_config.DateColumn(t("res.by"), format=t("res.date_format")),
+                                   "done_when": st.column_config.TextColumn(t("res.done_when"), width="medium"),
+                               })
     rows = [{"what": r["what"], "who": r["who"], "by": r["by"], "done_when": r.get("done_when")}
             for r in frame.to_dict("records")]
     original_rows = [s.model_dump() for s in original().next_steps]
@@ -262,6 +276,50 @@ def next_steps(result: ConsultResult, edits: dict) -> None:
         edits["next_steps"] = cleaned
     else:
         edits.pop("next_steps", None)
+    with listing:
+        for row in cleaned:
+            st.markdown(step_item(row))
+
+
+def budget(result: ConsultResult) -> None:
+    """Pilot, first year, running cost and internal time against the budget; what to do when it is not enough."""
+    b = result.budget
+    if b is None or not (b.lines or b.offers):
+        return
+    st.subheader(t("res.budget_h"))
+    st.markdown("\n".join(f"- {line}" for line in b.lines + b.warnings))
+    if b.offers:
+        st.markdown(f"**{t('res.budget_offers')}**\n" + "\n".join(f"- {o}" for o in b.offers))
+
+
+def contacts(result: ConsultResult) -> None:
+    """Named free help near the firm, with the check note when a project-funded offer may have ended."""
+    if not result.contacts:
+        return
+    st.subheader(t("res.contacts"))
+    for c in result.contacts:
+        name = f"[{c.name}]({c.url})" if c.url else c.name
+        st.markdown(f"**{name}**" + (f" · {c.city}" if c.city else "") + f"  \n{c.focus}")
+        if c.note:
+            st.caption(c.note)
+
+
+def session(result: ConsultResult) -> None:
+    """The session part: questions to clarify, what to bring, quick wins, make-or-buy, data to collect first."""
+    sn = result.session
+    if sn is None:
+        st.info(t("res.no_session"))
+        return
+    st.subheader(t("res.session_questions"))
+    st.markdown("\n".join(f"{i}. {q}" for i, q in enumerate(sn.questions, start=1)))
+    for label, items in ((t("res.session_bring"), sn.bring), (t("res.session_quick_wins"), sn.quick_wins),
+                         (t("res.session_make_or_buy"), sn.make_or_buy)):
+        if items:
+            st.markdown(f"**{label}**\n" + "\n".join(f"- {x}" for x in items))
+    if sn.data_tasks:
+        st.markdown(f"**{t('res.session_data')}**")
+        for d in sn.data_tasks:
+            st.markdown(step_item({"what": d.what, "who": d.who, "by": d.by, "done_when": d.baseline}))
 
 
 def funding(result: ConsultResult) -> None:
@@ -272,10 +330,14 @@ def funding(result: ConsultResult) -> None:
         return
     colors = {"open": "green", "unknown": "orange", "ended": "gray"}
     for f in result.funding:
-        amount = f" · {f.rate_or_amount}" if f.rate_or_amount else ""
+        text = f.amount or f.rate_or_amount
+        amount = f" · {text}" if text else ""
+        hint = f.status_note.split(" – ", 1)[1] if " – " in (f.status_note or "") else ""
         st.markdown(f"**[{f.name}]({f.source_url})** :{colors[f.status]}-badge[{t('status.' + f.status)}] "
-                    f"· {t('ff.col_as_of')} {fmt_date(f.as_of)}{amount}")
+                    f"· {t('ff.col_as_of')} {fmt_date(f.as_of)}" + (f" – {hint}" if hint else "") + amount)
         st.caption(f.why)
+    if result.funding_research:
+        st.caption(result.funding_research)
     st.caption(t("ff.disclaimer"))
     st.page_link(PAGE_FILES["funding"], label=t("res.more_funding"), icon=":material/euro:")
 
@@ -284,7 +346,8 @@ def sources(result: ConsultResult) -> None:
     with st.expander(t("res.sources", n=len(result.sources))):
         for n, src in enumerate(result.sources, start=1):
             where = f" · {t('chat.page', page=src.page)}" if src.page else (f" · {src.section}" if src.section else "")
-            st.markdown(f"{n}. **{src.title}** – `{Path(src.source).name}`{where}")
+            name = "" if "knowledge_base/" in src.source else f" – `{Path(src.source).name}`"
+            st.markdown(f"{n}. **{src.title}**{name}{where if name else ''}")
 
 
 def _clean_edits(edits: dict, result: ConsultResult) -> dict:
@@ -342,14 +405,25 @@ def render_result() -> None:
     edits: dict = _pending(base, consultation_state("edits")) if editing else copy.deepcopy(
         consultation_state("edits"))
     shown = apply_edits(consultation_state("result"), edits)
-    summary(shown, editing, edits)
-    render_comparison(shown)
-    levers(shown)
-    use_cases(shown, editing, edits)
-    mandate(shown, editing, edits)
-    next_steps(shown, edits)
-    render_step_status(apply_edits(consultation_state("result"), _clean_edits(edits, base)))
-    funding(shown)
+    # Grouped so that on a phone every part is one tap away: the use cases are the second tab, not five screens down
+    overview, cases, plan, money, prep = st.tabs([t("res.tab_summary"), t("res.tab_cases"), t("res.tab_plan"),
+                                                  t("res.tab_money"), t("res.tab_session")])
+    with overview:
+        summary(shown, editing, edits)
+        render_comparison(shown)
+        levers(shown)
+    with cases:
+        use_cases(shown, editing, edits)
+    with plan:
+        next_steps(shown, edits)
+        render_step_status(apply_edits(consultation_state("result"), _clean_edits(edits, base)))
+        mandate(shown, editing, edits)
+    with money:
+        budget(shown)
+        funding(shown)
+        contacts(shown)
+    with prep:
+        session(shown)
     sources(shown)
     _save_edits(_clean_edits(edits, base))
     with bar:

@@ -46,6 +46,7 @@ class BudgetBlock(BaseModel):
     cases: list[CaseBudget]
     offers: list[str] = []
     lines: list[str] = []
+    warnings: list[str] = []  # also in the result's warnings; the sheet shows them in its budget part
 
 
 @lru_cache(maxsize=1)
@@ -139,4 +140,4 @@ def reconcile(picks: list[ScoredUseCase], ranked: list[ScoredUseCase], intake, g
     if budget is not None and cases and overall == "fits":
         lines.append(msg(b + "fits", lang, rest=fmt.money(max(0, budget - total_low), lang)))
     return BudgetBlock(budget_eur=budget, status=overall, cases=cases, offers=list(dict.fromkeys(offers)),
-                       lines=lines), warnings
+                       lines=lines, warnings=warnings), warnings

@@ -166,6 +166,12 @@ def status_note(p: Programme, today: dt.date, lang: str) -> str:
     return msg(key, lang, month=fmt.month_year(p.status_as_of, lang))
 
 
+def _portal(m: "FundingMatch") -> str:
+    """A research portal by name, with its site unless the name already carries it."""
+    host = (urlparse(m.source_url).netloc or m.source_url).removeprefix("www.")
+    return m.name if host in m.name else f"{m.name} ({host})"
+
+
 def _amount(p: Programme, lang: str) -> str | None:
     if lang == "en":
         return p.summary_en or p.rate_or_amount
@@ -323,7 +329,9 @@ def select_for_firm(programmes, query: FundingQuery, budget_eur: float | None,
     research_line = None
     if research:
         research_line = msg("plan.funding.research_line", query.lang,
-                            portals=", ".join(f"{r.name} ({r.source_url})" for r in research))
+                            portals=", ".join(_portal(r) for r in research),
+                            state=state_name(query.state, query.lang) if query.state else msg("plan.funding.any_state",
+                                                                                                query.lang))
     return FundingSelection(entries=entries, research=research, research_line=research_line, left_out=left_out)
 
 

@@ -111,12 +111,39 @@ class CaseText(BaseModel):
     scope: str
 
 
+SHORT_TITLE_MAX = 45
+_TITLE_PARTS = re.compile(r" – |: ")
+# Qualifiers to cut a long title at, and trailing conjunctions to drop (one word per literal: these are not prose)
+_TITLE_CUTS = {"de": (", ", " mit ", " per ", " aus ", " für ", " in ", " – ") + (" und die ",),
+               "en": (", ", " with ", " via ", " from ", " for ", " by ", " – ") + (" and the ",)}
+_TRAILING = re.compile(r"\s+(" + "|".join(("und", "oder", "sowie", "and", "or")) + r")$")
+
+
+def short_title(title: str, lang: str) -> str:
+    """A catalogue title short enough to repeat in steps, mandate and session questions.
+
+    Why: the full titles run to 90–120 characters; quoted ten times in a sheet they drown the plan. The use-case
+    heading keeps the full title; later mentions use its head: the part before a dash or colon (with a one-word
+    prefix such as "Tischlerei" kept), cut at the first qualifier (", ", " mit ", " per " …) after three words."""
+    parts = _TITLE_PARTS.split(title, maxsplit=1)
+    prefix, head = "", parts[0]
+    if len(parts) == 2 and len(parts[0].split()) < 2:
+        prefix, head = parts[0] + " – ", parts[1]
+    if len(prefix + head) > SHORT_TITLE_MAX:
+        cuts = [i for cut in _TITLE_CUTS.get(lang, _TITLE_CUTS["de"]) for i in [head.find(cut)]
+                if i > 0 and len(head[:i].split()) >= 3]
+        if cuts:
+            head = head[:min(cuts)]
+    return _TRAILING.sub("", (prefix + head).strip(" ,;–"))
+
+
 def case_text(case, lang: str) -> CaseText:
     en = getattr(case, "en", None) if lang == "en" else None
     if en is not None:
         kpi = en.kpis[0] if en.kpis else case.kpis[0]
-        return CaseText(title=en.title, kpi=kpi.name, target=kpi.target, scope=en.pilot_scope.rstrip("."))
-    return CaseText(title=case.title, kpi=case.kpis[0].name, target=case.kpis[0].target,
+        return CaseText(title=short_title(en.title, lang), kpi=kpi.name, target=kpi.target,
+                        scope=en.pilot_scope.rstrip("."))
+    return CaseText(title=short_title(case.title, lang), kpi=case.kpis[0].name, target=case.kpis[0].target,
                     scope=case.pilot.scope.rstrip("."))
 
 
@@ -500,8 +527,8 @@ def guardrails(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
     council = works_council(intake)
     comm = {"present": "communication_council", "ask": "communication_ask", "absent": "communication_small"}[council]
     first = case_text(picks[0].case, lang).title if picks else ""
-    out = [msg(g + "data", lang, data=_data_classes(picks, lang)), msg(g + "responsibility", lang, case=first),
-           msg(g + ("security_external" if has_external_it(intake) else "security_internal"), lang),
+    out = [msg(g + "data", lang, data=data_classes(picks, lang), case=first), msg(g + "responsibility", lang, case=first),
+           msg(g + ("security_external" if has_external_it(intake) else "security_internal"), lang, case=first),
            msg(g + comm, lang, employees=intake.company.employees)]
     cases = [p.case for p in picks]
     for flag, key in ((any(c.personal_data for c in cases), "gdpr"), (any(c.health_data for c in cases), "health"),
@@ -513,7 +540,7 @@ def guardrails(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
     return out
 
 
-def _data_classes(picks: list[ScoredUseCase], lang: str) -> str:
+def data_classes(picks: list[ScoredUseCase], lang: str) -> str:
     """The data classes at stake in the picked cases, so the data guardrail names this firm's data."""
     cases = [p.case for p in picks]
     keys = []

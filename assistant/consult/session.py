@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel
 
 from assistant.consult.matching import ScoredUseCase
-from assistant.consult.planning import Plan, case_text, has_external_it, works_council
+from assistant.consult.planning import Plan, case_text, data_classes, has_external_it, works_council
 from assistant.consult.texts import label
 from assistant.i18n import formatting as fmt
 from assistant.i18n import msg
@@ -94,7 +94,8 @@ def _values(picks: list[ScoredUseCase], intake, lang: str) -> dict[str, str]:
     return {"case": case_text(first, lang).title if first else "", "missing": ", ".join(label("data_sources", s, lang) for s in
             list(dict.fromkeys(missing))[:3]), "process": process,
             "system": systems[0] if systems else msg("plan.session.systems.default", lang),
-            "kpi": case_text(first, lang).kpi if first else ""}
+            "kpi": case_text(first, lang).kpi if first else "", "employees": fmt.number(intake.company.employees, lang),
+            "data": data_classes(picks, lang)}
 
 
 def questions(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
@@ -118,7 +119,7 @@ def bring(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
     systems = named_systems(intake, lang)
     if systems:
         out.append(msg("plan.session.bring.export", lang, system=systems[0]))
-    out.append(msg("plan.session.bring.process_numbers", lang))
+    out.append(msg("plan.session.bring.process_numbers", lang, process=_values(picks, intake, lang)["process"]))
     return out[:4]
 
 
@@ -141,7 +142,8 @@ def make_or_buy(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
         key = "plan.session.make_or_buy.case_both" if open_source and products else (
             "plan.session.make_or_buy.case_open" if open_source else "plan.session.make_or_buy.case_buy")
         out.append(msg(key, lang, case=case_text(p.case, lang).title, components=", ".join(open_source[:3])))
-    out.append(msg("plan.session.make_or_buy.rule", lang))
+    if len(out) < 3:  # the rule of thumb only where there is room: the same sentence on every sheet reads as template
+        out.append(msg("plan.session.make_or_buy.rule", lang))
     return out
 
 

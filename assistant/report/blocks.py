@@ -18,7 +18,9 @@ from urllib.parse import urlparse
 from assistant.consult.pipeline import ConsultResult
 from assistant.i18n import formatting, msg, normalise_lang
 
-BRIEF_KPIS = 3
+BRIEF_KPIS = 2
+BRIEF_QUESTIONS = 5
+BRIEF_SOURCES = 3
 BRIEF_FUNDING = 4  # rows in the table; further matches are listed in one line so the brief stays on 2 pages
 Kind = Literal["title", "meta", "h2", "h3", "p", "small", "labelled", "bullets", "numbered", "table", "image"]
 Length = Literal["brief", "full"]
@@ -103,6 +105,14 @@ def domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def programme_name(name: str, limit: int = 70) -> str:
+    """A programme's name for a table cell: a long official title keeps its short name before the parenthesis
+    (INQA-Coaching (Richtlinie zur Förderung …) -> INQA-Coaching)."""
+    if len(name) > limit and " (" in name:
+        return name.split(" (", 1)[0]
+    return name
+
+
 class _Writer:
     """Builds the blocks of one result in one language and length."""
 
@@ -171,8 +181,8 @@ class _Writer:
         pilot = (self.t("pilot_line", scope=uc.pilot.scope, weeks=uc.pilot.duration_weeks) + f" {self.t('success')}: "
                  + "; ".join(self.few(uc.pilot.success_criteria, 2)))
         out = [Block("h3", f"{n}. {uc.title}"),
-               Block("labelled", self.cut(uc.problem, 260), label=self.t("problem")),
-               Block("labelled", self.cut(uc.solution, 340), label=self.t("solution")),
+               Block("labelled", self.cut(uc.problem, 220), label=self.t("problem")),
+               Block("labelled", self.cut(uc.solution, 300), label=self.t("solution")),
                Block("labelled", uc.why_this, label=self.t("why")),
                Block("labelled", ", ".join(uc.data_needed), label=self.t("data")),
                Block("labelled", f"{uc.effort} · {self.t('cost')}: {cost}", label=self.t("effort")),
@@ -197,15 +207,79 @@ class _Writer:
         return out
 
     def steps(self) -> list[Block]:
+        """Who does what by when, and when it counts as done; a follow-up adds each step's status."""
         from assistant.report.comparison import with_status
 
         return [Block("h2", self.t("steps")),
-                with_status(Block("table", header=[self.t("what"), self.t("who"), self.t("by")],
-                                  rows=[[s.what, s.who, when(s.by, self.lang)] for s in self.result.next_steps],
-                                  widths=[0.56, 0.31, 0.13]), self.follow_up, self.lang)]
+                with_status(Block("table", header=[self.t("what"), self.t("who"), self.t("by"), self.t("done_when")],
+                                  rows=[self.step_row(s) for s in self.result.next_steps],
+                                  widths=[0.42, 0.18, 0.12, 0.28]), self.follow_up, self.lang)]
+
+    def step_row(self, step) -> list[str]:
+        return [self.cut(step.what, 150), step.who, when(step.by, self.lang), step.done_when or "–"]
+
+    def budget(self) -> list[Block]:
+        """Pilot, first year, running cost and internal time against the stated budget, with its warnings and the
+        ways out (smaller scope, cheaper case, funding). The brief keeps the warnings and one way out."""
+        b = self.result.budget
+        if b is None or not (b.lines or b.offers):
+            return []
+        lines = list(b.warnings) if self.brief and b.warnings else list(b.lines) + list(b.warnings)
+        out = [Block("h2", self.t("budget_h")), Block("bullets", items=lines)]
+        if b.offers:
+            out += self.joined(self.few(list(b.offers), 1), self.t("budget_offers"), " ")
+        return out
+
+    def session(self) -> list[Block]:
+        """The session part: what to clarify, what to bring, quick wins, make-or-buy, data to collect first."""
+        sn = self.result.session
+        if sn is None:
+            return []
+        out = [Block("h2", self.t("session_h"))]
+        if sn.questions:
+            out += [Block("labelled", "", label=self.t("questions")),
+                    Block("numbered", items=self.few(list(sn.questions), BRIEF_QUESTIONS))]
+        if sn.bring:
+            out += self.joined(list(sn.bring), self.t("bring"))
+        if sn.quick_wins:
+            out += self.joined(self.few(list(sn.quick_wins), 2), self.t("quick_wins"), " ")
+        if sn.make_or_buy:
+            # the brief keeps the case-specific line (the first one, check the existing software, stays on screen)
+            lines = (sn.make_or_buy[1:2] or sn.make_or_buy[:1]) if self.brief else list(sn.make_or_buy)
+            out += self.joined(lines, self.t("make_or_buy"), " ")
+        if sn.data_tasks and self.brief:
+            out += self.joined([f"{d.what} – {d.baseline} ({d.who}, {when(d.by, self.lang)})"
+                                for d in sn.data_tasks[:2]], self.t("data_tasks"), "; ")
+        elif sn.data_tasks:
+            out.append(Block("labelled", "", label=self.t("data_tasks")))
+            out.append(Block("table", header=[self.t("what"), self.t("baseline"), self.t("who"), self.t("by")],
+                             rows=[[d.what, d.baseline, d.who, when(d.by, self.lang)] for d in sn.data_tasks],
+                             widths=[0.36, 0.34, 0.18, 0.12]))
+        return out
+
+    def contacts(self) -> list[Block]:
+        """Named free help near the firm, with the check note when a project-funded offer may have ended."""
+        found = self.result.contacts
+        if not found:
+            return []
+        items, leads = [], []
+        for c in found:
+            where = f" ({c.city})" if c.city else ""
+            focus = "" if self.brief else c.focus
+            text = focus + (f" {c.note}" if c.note else "") + (f" {domain(c.url)}" if c.url else "")
+            leads.append(c.name + where)
+            items.append(text.strip())
+        return [Block("h2", self.t("contacts_h")), Block("bullets", items=items, leads=leads)]
 
     def status(self, f) -> str:
         return self.t(f"programme_status.{f.status}")
+
+    def as_of(self, f) -> str:
+        """The day of the newest evidence, with the funding module's hint when it is older than a year
+        ("10.06.2025 – vor Antrag prüfen")."""
+        note = f.status_note or ""
+        hint = note.split(" – ", 1)[1] if " – " in note else ""
+        return when(f.as_of, self.lang) + (f" – {hint}" if hint else "")
 
     def funding(self) -> list[Block]:
         matches = self.result.funding
@@ -218,8 +292,11 @@ class _Writer:
                 status += f" ({self.t('ended_on')} {when(f.ended_on, self.lang)})"
             elif f.deadline:
                 status += f" ({self.t('deadline')} {when(f.deadline, self.lang)})"
-            amount = self.cut(f.rate_or_amount, 110) if f.rate_or_amount else "–"
-            rows.append([f.name, status, when(f.as_of, self.lang), amount, domain(f.source_url)])
+            if f.check_note:
+                status += f" – {f.check_note}"
+            text = f.amount or f.rate_or_amount  # `amount` is the English gloss in English mode
+            amount = self.cut(text, 90) if text else "–"
+            rows.append([programme_name(f.name), status, self.as_of(f), amount, domain(f.source_url)])
             links.append(f.source_url)
         out = [Block("h2", self.t("funding")),
                Block("table", header=[self.t("programme"), self.t("status"), self.t("as_of"), self.t("amount"),
@@ -228,6 +305,8 @@ class _Writer:
             rest = ", ".join(f"{f.name} ({self.status(f)}, {self.t('as_of')} {when(f.as_of, self.lang)})"
                              for f in matches[BRIEF_FUNDING:])
             out.append(Block("small", f"{self.t('more_funding')}: {rest}"))
+        if self.result.funding_research:
+            out.append(Block("small", self.result.funding_research))
         return out
 
     def where(self, src) -> str:
@@ -239,12 +318,20 @@ class _Writer:
         refs = self.result.sources
         if not refs:
             return []
+        if self.brief:  # the catalogue entries of the cases are the cases on the sheet; the brief cites the rest
+            refs = ([s for s in refs if "use_cases/" not in s.source] or refs)[:BRIEF_SOURCES]
+        items = [self.source_text(s) for s in refs]
         if self.brief:
-            text = "  ".join(f"[{n}] {s.title}" + (f" ({Path(s.source).name}, {self.where(s)})" if s.page else "")
-                             for n, s in enumerate(refs, start=1))
+            text = "  ".join(f"[{n}] {item}" for n, item in enumerate(items, start=1))
             return [Block("h2", self.t("sources")), Block("small", text)]
-        items = [f"{s.title} – {s.source}" + (f", {self.where(s)}" if self.where(s) else "") for s in refs]
         return [Block("h2", self.t("sources")), Block("numbered", items=items)]
+
+    def source_text(self, src) -> str:
+        """A source as a reader cites it: the title, and for an uploaded document its file name and page. Paths
+        inside the knowledge base are internal and stay out of the sheet."""
+        if src.source.startswith("knowledge_base/") or "/knowledge_base/" in src.source:
+            return src.title
+        return f"{src.title} ({Path(src.source).name}" + (f", {self.where(src)})" if src.page else ")")
 
     def blocks(self) -> list[Block]:
         from assistant.report.comparison import follow_up_blocks
@@ -254,9 +341,12 @@ class _Writer:
         out += [Block("h2", self.t("cases"))]
         for n, uc in enumerate(self.result.use_cases, start=1):
             out += self.case(n, uc)
-        out += self.mandate() + self.steps() + self.funding()
-        if self.result.warnings:
-            out += [Block("h2", self.t("warnings")), Block("bullets", items=list(self.result.warnings))]
+        out += self.budget() + self.mandate() + self.steps() + self.funding() + self.contacts() + self.session()
+        shown = set(self.result.budget.warnings) if self.result.budget and self.budget() else set()
+        notes = [w for w in self.result.warnings if w not in shown]
+        if notes:
+            body = Block("p", " · ".join(self.cut(w, 160) for w in notes)) if self.brief else Block("bullets", items=notes)
+            out += [Block("h2", self.t("warnings")), body]
         return out + self.sources()
 
 
