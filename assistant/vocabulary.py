@@ -13,11 +13,13 @@ from typing import Any, Literal
 
 import yaml
 
+from assistant.yaml_io import load_trusted
+
 
 @lru_cache(maxsize=1)
 def _questionnaire() -> dict[str, Any]:
     raw = resources.files("assistant").joinpath("data/questionnaire.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw)
+    return load_trusted(raw)
 
 
 def _options(key: str) -> list[dict]:

@@ -10,6 +10,8 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+
+from assistant.yaml_io import load_trusted
 from pydantic import BaseModel
 
 from assistant.consult.maturity_dimensions import Dimension
@@ -37,7 +39,7 @@ class LeverageArea(BaseModel):
 @lru_cache(maxsize=1)
 def maturity_rules() -> dict:
     text = resources.files("assistant.consult").joinpath("data/maturity_rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_trusted(text)
 
 
 def _cap_fires(rule: dict, intake, text: str, digital: set[str]) -> bool:

@@ -13,6 +13,8 @@ from importlib import resources
 from typing import Literal
 
 import yaml
+
+from assistant.yaml_io import load_trusted
 from pydantic import BaseModel
 
 from assistant.consult.funding import FundingMatch
@@ -52,7 +54,7 @@ class BudgetBlock(BaseModel):
 @lru_cache(maxsize=1)
 def rules() -> dict:
     text = resources.files("assistant.consult").joinpath("data/budget_rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_trusted(text)
 
 
 def expected_grant(cost: float, grant: FundingMatch | None) -> int:

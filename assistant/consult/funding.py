@@ -20,6 +20,8 @@ from typing import Literal
 from urllib.parse import urlparse
 
 import yaml
+
+from assistant.yaml_io import load_trusted
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, Field
 
@@ -117,14 +119,14 @@ class FundingSelection(BaseModel):
 
 @lru_cache(maxsize=4)
 def load_programmes(kb_dir: Path) -> tuple[Programme, ...]:
-    data = yaml.safe_load((kb_dir / "funding" / "programmes.yaml").read_text(encoding="utf-8"))
+    data = load_trusted((kb_dir / "funding" / "programmes.yaml").read_text(encoding="utf-8"))
     return tuple(Programme(**p) for p in data["programmes"])
 
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
     text = resources.files("assistant.consult").joinpath("data/funding_rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_trusted(text)
 
 
 def _size_fits(p: Programme, q: FundingQuery) -> bool:

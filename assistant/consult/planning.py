@@ -19,6 +19,8 @@ from typing import Any
 
 import holidays
 import yaml
+
+from assistant.yaml_io import load_trusted
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel
@@ -99,7 +101,7 @@ class Plan(BaseModel):
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
     raw_text = resources.files("assistant.consult").joinpath("data/plan_rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw_text)
+    return load_trusted(raw_text)
 
 
 class CaseText(BaseModel):

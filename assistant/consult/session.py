@@ -15,6 +15,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+
+from assistant.yaml_io import load_trusted
 from pydantic import BaseModel
 
 from assistant.consult.matching import ScoredUseCase
@@ -45,7 +47,7 @@ class Session(BaseModel):
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
     text = resources.files("assistant.consult").joinpath("data/session_rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_trusted(text)
 
 
 def _text(intake) -> str:

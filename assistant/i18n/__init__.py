@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import yaml
 
+from assistant.yaml_io import load_trusted
+
 Lang = Literal["de", "en"]
 LANGS: tuple[str, ...] = ("de", "en")
 DEFAULT_LANG: Lang = "de"
@@ -41,7 +43,7 @@ def catalogue(lang: str) -> dict[str, Any]:
         raise MissingText(f"language {lang!r}")
     out: dict[str, Any] = {}
     for path in sorted((CATALOGUE_DIR / lang).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_trusted(path.read_text(encoding="utf-8")) or {}
         _flatten(path.stem, data, out)
     return out
 

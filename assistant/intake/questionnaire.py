@@ -13,6 +13,8 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
+
+from assistant.yaml_io import load_trusted
 from pydantic import BaseModel, ConfigDict
 
 from assistant.i18n import normalise_lang
@@ -117,7 +119,7 @@ class Questionnaire(_Definition):
 def load_questionnaire() -> Questionnaire:
     """The shipped questionnaire, parsed and checked once per process."""
     raw = resources.files("assistant").joinpath("data/questionnaire.yaml").read_text(encoding="utf-8")
-    return Questionnaire.model_validate(yaml.safe_load(raw))
+    return Questionnaire.model_validate(load_trusted(raw))
 
 
 def option_label(key: str, value: object, lang: str = "de") -> str:

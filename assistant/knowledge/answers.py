@@ -17,6 +17,7 @@ stripped, and the stream shows only sentences that passed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -336,8 +337,14 @@ class Answerer:
         amount = msg("answers.amount", lang, amount=p.rate_or_amount.rstrip(".")) if p.rate_or_amount else ""
         deadline = (msg("answers.deadline", lang, day=fmt.day(p.application_deadline, lang))
                     if p.application_deadline and p.status != "ended" else "")
+        # the funder's own page where one is known (never a third-party blog), and the status age with a check hint
+        from assistant.consult.funding import main_link, status_note
+
+        url, official = main_link(p)
+        as_of = status_note(p, dt.date.today(), lang)
         return msg("answers.programme_line", lang, name=p.name, status=status, amount=amount, deadline=deadline,
-                   as_of=fmt.month_year(p.status_as_of, lang), url=p.source_url[0])
+                   as_of=as_of[:1].upper() + as_of[1:], url=url,
+                   link_label=msg("answers.link_official" if official else "answers.link_source", lang))
 
     def contact_lines(self, state: str | None, cites: _Citations, lang: str) -> list[str]:
         if not state:

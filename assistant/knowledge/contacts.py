@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+
+from assistant.yaml_io import load_trusted
 from pydantic import BaseModel
 
 ContactKind = Literal["mittelstand_digital_zentrum", "edih", "state_ai_offer", "chamber"]
@@ -68,7 +70,7 @@ def load_contacts(kb_dir: Path) -> tuple[Contact, ...]:
     path = kb_dir / "contacts" / "contacts.yaml"
     if not path.exists():
         return ()
-    data = ContactsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    data = ContactsFile.model_validate(load_trusted(path.read_text(encoding="utf-8")))
     return tuple(data.contacts)
 
 

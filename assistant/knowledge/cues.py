@@ -8,11 +8,13 @@ from importlib import resources
 
 import yaml
 
+from assistant.yaml_io import load_trusted
+
 
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, str]:
     raw = resources.files("assistant").joinpath("data/chat_cues.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw)
+    return load_trusted(raw)
 
 
 def cue(name: str) -> str:

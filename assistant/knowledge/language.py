@@ -13,6 +13,8 @@ from importlib import resources
 
 import yaml
 
+from assistant.yaml_io import load_trusted
+
 _EN = {"the", "is", "are", "can", "which", "what", "how", "we", "our", "my", "for", "there", "does", "do", "with",
        "get", "any", "a", "an", "of", "to", "in", "when", "who", "should", "it", "this", "that", "still", "you",
        "i", "and", "or", "from", "be", "have", "has", "us", "your", "apply", "about", "need"}
@@ -32,7 +34,7 @@ def is_english(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _glossary() -> dict[str, str]:
     raw = resources.files("assistant").joinpath("data/query_glossary_en_de.yaml").read_text(encoding="utf-8")
-    return {str(k).lower(): str(v) for k, v in (yaml.safe_load(raw) or {}).items()}
+    return {str(k).lower(): str(v) for k, v in (load_trusted(raw) or {}).items()}
 
 
 def german_terms(text: str) -> str:
