@@ -65,24 +65,16 @@ def intake_query(intake) -> str:
     return f"{intake.pain_points} {names}".strip()
 
 
-def stems_meet(a: str, b: str) -> bool:
-    """Two stems name the same thing: equal, one a compound part of the other (≥ 6 letters), or a long shared
-    head (≥ 7 letters: "terminanfrag" / "terminvergab" do not meet, "rechnungseingang" / "rechnungspruf" do).
-    German compounds are not split by the analyser, so "Heilmittelverordnung" must still meet "Verordnung"."""
-    if a == b:
-        return True
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if len(short) >= 6 and short in long_:
-        return True
-    common = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        common += 1
-    return common >= 7
+def stems_meet(part: str, whole: str) -> bool:
+    """`part` names what `whole` names: equal, or `part` (≥ 6 letters) is a compound part of `whole`. German
+    compounds are not split by the analyser, so the firm's "Heilmittelverordnungen" must still meet the
+    catalogue's "Verordnung" — but not the other way round: the catalogue's "Frühjahrsdüngung" does not meet a
+    firm's "Frühjahr"."""
+    return part == whole or (len(part) >= 6 and part in whole)
 
 
 def _stem_in(stem: str, tokens: set[str]) -> bool:
+    """A catalogue stem occurs in the firm's words (as a word or inside one of its compounds)."""
     return stem in tokens or any(stems_meet(stem, t) for t in tokens)
 
 
@@ -135,7 +127,7 @@ def _process_fit(case: UseCase, intake) -> tuple[float, str | None]:
     best, best_name, best_overlap = 0.0, None, 0
     for i, proc in enumerate(procs):
         stems = set(analyze(proc.name))
-        overlap = sum(1 for s in stems if _stem_in(s, vocab))
+        overlap = sum(1 for s in stems if s in vocab or any(stems_meet(s, v) or stems_meet(v, s) for v in vocab))
         if not overlap:
             continue
         value = value_by_rank[i]
@@ -230,6 +222,13 @@ def _pickable(r: ScoredUseCase) -> bool:
     return r.case.ai_act_class != "high"
 
 
+def _core_overlap(case: UseCase, process: str) -> int:
+    """Stems of the firm's process name found in the case's own process names and title (not its keywords):
+    among cases that all touch the top process, the one built for it wins."""
+    core = set(analyze(" ".join(case.processes + [case.title])))
+    return sum(1 for s in set(analyze(process)) if s in core or any(stems_meet(s, v) or stems_meet(v, s) for v in core))
+
+
 def first_pick(ranked: list[ScoredUseCase], intake=None) -> tuple[ScoredUseCase | None, str | None]:
     """The best pickable case for the top-priority process; `reason` says why the top process is not served
     first (None if it is, or if the intake names no process)."""
@@ -239,9 +238,9 @@ def first_pick(ranked: list[ScoredUseCase], intake=None) -> tuple[ScoredUseCase 
     top = top_process(intake) if intake is not None else None
     if top is None:
         return pool[0], None
-    for r in pool:
-        if r.breakdown.matched_process == top and r.breakdown.relevance >= MIN_PROCESS_RELEVANCE:
-            return r, None
+    serving = [r for r in pool if r.breakdown.matched_process == top and r.breakdown.relevance >= MIN_PROCESS_RELEVANCE]
+    if serving:
+        return max(serving, key=lambda r: (r.breakdown.total * (1 + 0.15 * _core_overlap(r.case, top)), r.case.id)), None
     held = [r for r in ranked if not _pickable(r) and r.breakdown.matched_process == top]
     return pool[0], ("high_risk" if held else "no_case")
 
@@ -281,8 +280,8 @@ def not_now(ranked: list[ScoredUseCase], picks: list[ScoredUseCase], limit: int 
     for r in ranked:
         if len(out) >= limit:
             break
-        if r in picks or not _pickable(r) or not fits_pains(r):
-            continue
+        if r in picks or not _pickable(r) or not fits_pains(r) or r.breakdown.industry_factor == SEGMENT_OTHER:
+            continue  # a case written for another segment of the industry is no "not now" for this firm
         if any(same_lever(r.case, p.case) for p in picks + out):
             continue
         out.append(r)

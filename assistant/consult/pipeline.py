@@ -21,6 +21,7 @@ from assistant.consult.matching import (ScoreBreakdown, ScoredUseCase, first_pic
 from assistant.consult import value as value_model
 from assistant.consult.compliance import compliance_line
 from assistant.consult.firm import FirmProfile, profile
+from assistant.consult.markers import marker_hits
 from assistant.consult.variants import localise
 from assistant.i18n import formatting as fmt
 from assistant.i18n import msg
@@ -208,7 +209,9 @@ def build_use_case(scored: ScoredUseCase, intake, lang: str, guidance: list[Sour
         kpis.insert(0, own)
     missing = set(scored.breakdown.missing_data)
     suffix = " (fehlt noch)" if lang == "de" else " (missing)"
-    data_needed = [label("data_sources", s, lang) + (suffix if s in missing else "") for s in case.data_sources]
+    data_needed = [label("data_sources", s, lang) + (suffix if s in missing else "") for s in case.data_sources
+                   if s not in missing or not marker_hits(label("data_sources", s, "de"), firm.industries)]
+    data_needed = data_needed or [label("data_sources", s, lang) for s in case.data_sources[:1]]
     compliance = compliance_line(case, firm, lang)
     risks = en.risks if en is not None and len(en.risks) == len(case.risks) else [r.text for r in case.risks]
     return UseCaseOut(
