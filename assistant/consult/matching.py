@@ -141,6 +141,21 @@ def eligible(case: UseCase, firm: FirmProfile) -> bool:
     return case.ai_act_class != "prohibited" and bool(set(case.industries) & set(firm.industries))
 
 
+def shown_text(case: UseCase) -> str:
+    """The German texts of a case that reach the sheet (title, problem, solution, example, pilot, KPIs, risks)."""
+    return "\n".join([case.title, case.problem, case.solution, case.example or "", case.pilot.scope,
+                      *case.pilot.success_criteria, *(f"{k.name} {k.target}" for k in case.kpis),
+                      *(r.text for r in case.risks)])
+
+
+def speaks_to(case: UseCase, firm: FirmProfile) -> bool:
+    """The firm's version of the case (its variant, else the base text) has no other industry's marker words:
+    a case written for car dealers stays away from a fashion shop even though both are "Handel"."""
+    from assistant.consult.markers import marker_hits
+
+    return not marker_hits(shown_text(case), firm.industries, firm.segments)
+
+
 def score_case(case: UseCase, intake, similarity: float, firm: FirmProfile | None = None) -> ScoreBreakdown:
     firm = firm or profile(intake)
     tokens = set(analyze(intake_query(intake)))
@@ -202,8 +217,10 @@ def similarities(intake, cases: tuple[UseCase, ...], retriever) -> dict[str, flo
 def rank_use_cases(intake, cases: tuple[UseCase, ...], retriever=None,
                    firm: FirmProfile | None = None) -> list[ScoredUseCase]:
     """Eligible cases only (strict industries), best first."""
+    from assistant.consult.variants import localise
+
     firm = firm or profile(intake)
-    pool = tuple(c for c in cases if eligible(c, firm))
+    pool = tuple(loc for loc in (localise(c, firm) for c in cases if eligible(c, firm)) if speaks_to(loc, firm))
     sims = similarities(intake, pool, retriever)
     scored = [ScoredUseCase(case=c, breakdown=score_case(c, intake, sims.get(c.id, 0.0), firm)) for c in pool]
     return sorted(scored, key=lambda s: (-s.breakdown.total, s.case.id))

@@ -240,7 +240,7 @@ def warnings_for(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
     out = []
     for p in picks:
         if p.breakdown.data_gap:
-            missing = ", ".join(label("data_sources", s, lang) for s in p.breakdown.missing_data)
+            missing = missing_labels(p.breakdown.missing_data, [intake.company.industry], lang)
             out.append(f"„{p.case.title}“ ist der größte Hebel, aber die nötigen Daten fehlen ({missing}): "
                        "erster Schritt ist, sie zu beschaffen – nicht sofort umsetzen." if de else
                        f"'{p.case.title}' is the biggest lever but its data is missing ({missing}): obtain it first – "
@@ -272,6 +272,13 @@ def high_risk_notes(cases: list[ScoredUseCase], lang: str) -> list[str]:
              "pilot and a legal review.") for c in cases]
 
 
+def missing_labels(missing: list[str], industries: list[str], lang: str) -> str:
+    """Missing data sources as the firm reads them, without sources foreign to its industry (a broker is not told
+    that a web shop is missing)."""
+    kept = [s for s in missing if not marker_hits(label("data_sources", s, "de"), industries)] or missing[:1]
+    return ", ".join(label("data_sources", s, lang) for s in kept)
+
+
 def not_now_items(picks: list[ScoredUseCase], ranked: list[ScoredUseCase], intake, lang: str) -> list[NotNowOut]:
     """Deferred cases with a one-line reason each: what stands in the way, or why it comes later."""
     out = []
@@ -280,7 +287,7 @@ def not_now_items(picks: list[ScoredUseCase], ranked: list[ScoredUseCase], intak
         b, case = r.breakdown, r.case
         if b.data_gap:
             reason = msg("matching.not_now.data_missing", lang,
-                         missing=", ".join(label("data_sources", s, lang) for s in b.missing_data))
+                         missing=missing_labels(b.missing_data, [intake.company.industry], lang))
         elif intake.it_maturity < case.min_it_maturity:
             reason = msg("matching.not_now.maturity", lang, need=case.min_it_maturity)
         elif intake.budget_eur is not None and case.cost_band_eur[0] > intake.budget_eur:
