@@ -115,9 +115,19 @@ def _case_vocab(case: UseCase) -> set[str]:
     return set(analyze(" ".join(case.processes + case.keywords + [case.title])))
 
 
+def _process_stem_fits(stem: str, vocab: set[str], core: set[str]) -> bool:
+    """A stem of the firm's process name fits the case: a catalogue word inside it (its compound), or — only for
+    the case's own process names and title — it inside a catalogue compound ("Termine" in "Terminvergabe"). A
+    keyword compound such as "Folgeverordnung" does not make a report case serve "Verordnungen prüfen"."""
+    if stem in vocab or any(stems_meet(v, stem) for v in vocab):
+        return True
+    return any(stems_meet(stem, v) for v in core)
+
+
 def _process_fit(case: UseCase, intake) -> tuple[float, str | None]:
     """How strongly the case addresses the firm's processes (1 = its top-priority process) and which one."""
     vocab = _case_vocab(case)
+    core = set(analyze(" ".join(case.processes + [case.title])))
     procs = intake.processes or []
     if not procs:
         return 0.0, None
@@ -127,7 +137,7 @@ def _process_fit(case: UseCase, intake) -> tuple[float, str | None]:
     best, best_name, best_overlap = 0.0, None, 0
     for i, proc in enumerate(procs):
         stems = set(analyze(proc.name))
-        overlap = sum(1 for s in stems if s in vocab or any(stems_meet(s, v) or stems_meet(v, s) for v in vocab))
+        overlap = sum(1 for s in stems if _process_stem_fits(s, vocab, core))
         if not overlap:
             continue
         value = value_by_rank[i]
