@@ -16,6 +16,9 @@ import yaml
 from pydantic import BaseModel
 
 
+_WORD_START = r"(?<![a-zäöüß])"  # "stall" is a barn, not the middle of "Installation"
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict:
     raw = resources.files("assistant.consult").joinpath("data/firm_rules.yaml").read_text(encoding="utf-8")
@@ -46,15 +49,17 @@ def detect_segments(intake) -> list[str]:
     name = (getattr(intake.company, "name", None) or "").lower()
     scored = []
     for key, spec in rules()["segments"].items():
-        hits = sum(1 for p in spec["patterns"] if re.search(p, text))
-        in_name = any(re.search(p, name) for p in spec["patterns"])
+        in_name = any(re.search(p, name) for p in spec["patterns"])  # names are compounds: "Blitzkurier"
+        hits = sum(1 for p in spec["patterns"] if re.search(_WORD_START + p, text)) + int(in_name)
         if not hits:
             continue
         own = spec["industry"] == intake.company.industry
         if not own and intake.company.industry != "sonstige":
             continue
         scored.append((-(2 if in_name else 0) - hits, key))
-    return [key for _, key in sorted(scored)][:2]
+    ranked = sorted(scored)
+    # a second segment only with real evidence (two words or the name), not one stray word
+    return [key for i, (score, key) in enumerate(ranked[:2]) if i == 0 or score <= -2]
 
 
 def _sentence_with(text: str, pattern: str) -> str | None:
