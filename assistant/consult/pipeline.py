@@ -114,19 +114,13 @@ class ConsultResult(BaseModel):
 
 
 def company_summary(intake, maturity: Maturity, lang: str) -> str:
-    de = lang == "de"
     c = intake.company
-    kind = label("industry", c.industry, lang)
-    state = _state_name(c.state, lang)
-    name = getattr(c, "name", None) or ("Das Unternehmen" if de else "The company")
-    goals = ", ".join(label("goals", g, lang) for g in intake.goals)
     pain = intake.pain_points.strip().split("\n")[0]
     pain = pain if len(pain) <= 220 else pain[:217].rsplit(" ", 1)[0] + " …"
-    if de:
-        return (f"{name} ist ein {kind} aus {state} mit {c.employees} Beschäftigten (Reifegrad {maturity.level}/5: "
-                f"{maturity.label}). Ziele: {goals}. Größter Schmerzpunkt laut Fragebogen: „{pain}“")
-    return (f"{name} is a {kind} in {state} with {c.employees} employees (maturity {maturity.level}/5: "
-            f"{maturity.label}). Goals: {goals}. Main pain point from the questionnaire: “{pain}”")
+    return msg("matching.summary", lang, name=getattr(c, "name", None) or msg("matching.summary_no_name", lang),
+               kind=label("industry", c.industry, lang), state=_state_name(c.state, lang), employees=c.employees,
+               level=maturity.level, label=maturity.label,
+               goals=", ".join(label("goals", g, lang) for g in intake.goals), pain=pain)
 
 
 def _state_name(code: str, lang: str) -> str:
@@ -158,36 +152,37 @@ def own_numbers_kpi(scored: ScoredUseCase, intake, lang: str) -> KpiOut | None:
     return KpiOut(name=name, baseline=baseline, target=target)
 
 
+def _quoted(text: str, lang: str) -> str:
+    return f"„{text}“" if lang == "de" else f"'{text}'"
+
+
 def why_this(scored: ScoredUseCase, intake, lang: str) -> str:
-    de = lang == "de"
+    """The intake facts the pick rests on, biggest pain first when it serves it."""
+    w = "matching.why."
     b = scored.breakdown
     parts = []
-    if b.matched_keywords:
-        parts.append(("Ihre Schmerzpunkte nennen " if de else "Your pain points mention ")
-                     + ", ".join(f"„{k}“" for k in b.matched_keywords[:4]))
     proc = _process(intake, b.matched_process)
     if proc is not None:
-        detail = f"„{proc.name}“"
         extras = []
         if proc.hours_per_month:
-            extras.append(f"{proc.hours_per_month:g} h/Monat" if de else f"{proc.hours_per_month:g} h/month")
+            extras.append(msg(w + "hours", lang, hours=fmt.smart_number(proc.hours_per_month, lang)))
         if proc.pain:
-            extras.append((f"Schmerz {proc.pain}/5" if de else f"pain {proc.pain}/5"))
-        parts.append(("der Prozess " if de else "the process ") + detail + (f" ({', '.join(extras)})" if extras else ""))
+            extras.append(msg(w + "pain", lang, pain=proc.pain))
+        key = "top_process" if proc.name == top_process(intake) else "process"
+        parts.append(msg(w + key, lang, process=_quoted(proc.name, lang)) + (f" ({', '.join(extras)})" if extras else ""))
+    if b.matched_keywords:
+        parts.append(msg(w + "keywords", lang, items=", ".join(_quoted(k, lang) for k in b.matched_keywords[:4])))
     shared = [g for g in scored.case.goals if g in intake.goals]
     if shared:
-        parts.append(("passt zu Ihren Zielen " if de else "fits your goals ")
-                     + ", ".join(label("goals", g, lang) for g in shared))
+        parts.append(msg(w + "goals", lang, goals=", ".join(label("goals", g, lang) for g in shared)))
     have = [s for s in scored.case.data_sources if s in intake.data.sources]
     if have:
-        parts.append(("die nötigen Daten liegen teils schon vor (" if de else "part of the data is there already (")
-                     + ", ".join(label("data_sources", s, lang) for s in have) + ")")
-    if intake.company.industry in scored.case.industries:
-        parts.append(("typisch für " if de else "typical for ") + label("industry", intake.company.industry, lang))
+        parts.append(msg(w + "data", lang, sources=", ".join(label("data_sources", s, lang) for s in have)))
+    industry = label("industry", intake.company.industry, lang)
+    parts.append(msg(w + ("segment" if b.segment_match else "industry"), lang, industry=industry))
     if intake.it_maturity >= scored.case.min_it_maturity:
-        parts.append((f"IT-Reife {intake.it_maturity}/5 reicht (mindestens {scored.case.min_it_maturity})" if de else
-                      f"IT maturity {intake.it_maturity}/5 suffices (minimum {scored.case.min_it_maturity})"))
-    text = "; ".join(parts) or ("bester Treffer im Katalog" if de else "best match in the catalogue")
+        parts.append(msg(w + "maturity", lang, have=intake.it_maturity, need=scored.case.min_it_maturity))
+    text = "; ".join(parts) or msg(w + "fallback", lang)
     return text[0].upper() + text[1:] + "."
 
 
@@ -208,7 +203,7 @@ def build_use_case(scored: ScoredUseCase, intake, lang: str, guidance: list[Sour
     if own is not None:
         kpis.insert(0, own)
     missing = set(scored.breakdown.missing_data)
-    suffix = " (fehlt noch)" if lang == "de" else " (missing)"
+    suffix = msg("matching.why.missing_suffix", lang)
     data_needed = [label("data_sources", s, lang) + (suffix if s in missing else "") for s in case.data_sources
                    if s not in missing or not marker_hits(label("data_sources", s, "de"), firm.industries)]
     data_needed = data_needed or [label("data_sources", s, lang) for s in case.data_sources[:1]]
@@ -235,41 +230,27 @@ def funding_topics(picks: list[ScoredUseCase]) -> list[str]:
     return topics
 
 
+def _title(case: UseCase, lang: str) -> str:
+    return case.en.title if lang == "en" and case.en is not None else case.title
+
+
 def warnings_for(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
-    de = lang == "de"
     out = []
     for p in picks:
+        title = _title(p.case, lang)
         if p.breakdown.data_gap:
             missing = missing_labels(p.breakdown.missing_data, [intake.company.industry], lang)
-            out.append(f"„{p.case.title}“ ist der größte Hebel, aber die nötigen Daten fehlen ({missing}): "
-                       "erster Schritt ist, sie zu beschaffen – nicht sofort umsetzen." if de else
-                       f"'{p.case.title}' is the biggest lever but its data is missing ({missing}): obtain it first – "
-                       "do not implement as is.")
+            out.append(msg("matching.warnings.data_gap", lang, title=title, missing=missing))
         if p.case.hr_use:
-            out.append(f"„{p.case.title}“ verarbeitet Daten von Beschäftigten: mitbestimmungspflichtig nach "
-                       "§ 87 Abs. 1 Nr. 6 BetrVG (falls Betriebsrat), Beschäftigte vorab informieren. Steuert das "
-                       "System nach Leistung oder Verhalten einzelner Personen, wird es Hochrisiko nach KI-VO "
-                       "Anhang III – das ausschließen." if de else
-                       f"'{p.case.title}' processes employee data: co-determination under § 87(1) no. 6 BetrVG "
-                       "(if there is a works council), inform staff first. If it steered by individual "
-                       "performance or behaviour it would become high risk under AI Act Annex III – rule that out.")
+            out.append(msg("matching.warnings.hr_use", lang, title=title))
         if intake.it_maturity < p.case.min_it_maturity:
-            out.append(f"„{p.case.title}“ setzt IT-Reife {p.case.min_it_maturity} voraus (angegeben: "
-                       f"{intake.it_maturity}); Grundlagen zuerst schaffen." if de else
-                       f"'{p.case.title}' needs IT maturity {p.case.min_it_maturity} (given: {intake.it_maturity}); "
-                       "build the basics first.")
+            out.append(msg("matching.warnings.maturity", lang, title=title, need=p.case.min_it_maturity,
+                           have=intake.it_maturity))
     return out
 
 
 def high_risk_notes(cases: list[ScoredUseCase], lang: str) -> list[str]:
-    return [(f"„{c.case.title}“ passt zu Ihren Angaben, wird aber bewusst nicht als Einstieg empfohlen: "
-             "Hochrisiko nach KI-VO Anhang III (Pflichten ab 02.12.2027 laut Digital Omnibus, Sekundärquellen), "
-             "menschliche Letztentscheidung nach Art. 22 DSGVO, Mitbestimmung des Betriebsrats. Erst mit "
-             "Erfahrung aus einem risikoarmen Pilot und rechtlicher Prüfung angehen." if lang == "de" else
-             f"'{c.case.title}' fits your answers but is deliberately not recommended as a start: high risk under "
-             "AI Act Annex III (duties from 02.12.2027 per the Digital Omnibus, secondary sources), human final "
-             "decision under GDPR Art. 22, works council co-determination. Tackle it only after a low-risk "
-             "pilot and a legal review.") for c in cases]
+    return [msg("matching.warnings.high_risk", lang, title=_title(c.case, lang)) for c in cases]
 
 
 def missing_labels(missing: list[str], industries: list[str], lang: str) -> str:
