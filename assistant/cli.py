@@ -434,13 +434,17 @@ def _read_pdf_form(path: Path, lang: str) -> dict:
 def eval_consult(
     as_json: Annotated[bool, typer.Option("--json", help=_h("eval_consult_json"))] = False,
     folder: Annotated[Optional[Path], typer.Option("--personas", help=_h("personas"))] = None,
+    split: Annotated[Optional[str], typer.Option("--split", help=msg("matching.cli_split_help", ERROR_LANG))] = None,
 ) -> None:
     """Share of acceptable use cases, contract validity and funding errors over the personas."""
-    from assistant.evals.consult_eval import PERSONA_DIR, evaluate_all
+    from assistant.evals.consult_eval import PERSONA_DIR, SPLITS, evaluate_all, evaluate_split
 
+    if split is not None and split not in SPLITS:
+        _fail(msg("cli.bad_choice", ERROR_LANG, value=split, option="--split", allowed=", ".join(SPLITS)), 2)
     engine = _engine()
     lang = engine.settings.lang
-    report = evaluate_all(engine.consultant, folder or PERSONA_DIR)
+    report = (evaluate_split(engine.consultant, split) if split is not None
+              else evaluate_all(engine.consultant, folder or PERSONA_DIR))
     if as_json:
         _print_json(report)
         return

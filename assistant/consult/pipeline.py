@@ -16,16 +16,21 @@ from assistant.consult.maturity_dimensions import dimensions
 from assistant.consult.assessment import LeverageArea, Maturity, area_of, assess_maturity, leverage_areas
 from assistant.consult.catalogue import UseCase, load_catalogue
 from assistant.consult.funding import FundingMatch, FundingQuery, find_funding, load_programmes
-from assistant.consult.matching import ScoreBreakdown, ScoredUseCase, held_back, pick, rank_use_cases
+from assistant.consult.matching import (ScoreBreakdown, ScoredUseCase, first_pick, held_back, not_now as deferred,
+                                       pick, rank_use_cases, top_process)
+from assistant.consult import value as value_model
+from assistant.consult.compliance import compliance_line
+from assistant.consult.firm import FirmProfile, profile
+from assistant.consult.markers import marker_hits
+from assistant.consult.variants import localise
+from assistant.i18n import formatting as fmt
+from assistant.i18n import msg
 from assistant.models import SourceRef
 from assistant.consult.planning import Mandate, NextStep, build_mandate
 from assistant.consult import prep_sheet
 from assistant.consult.budget import BudgetBlock
 from assistant.consult.session import Session
 from assistant.consult.texts import label
-
-HOURLY_RATE_ASSUMPTION_EUR = 50
-SAVING_SHARE = {"S": 0.25, "M": 0.3, "L": 0.3}
 
 
 class KpiOut(BaseModel):
@@ -56,7 +61,27 @@ class UseCaseOut(BaseModel):
     score: float
     sources: list[SourceRef]
     tools: list[str] = []
+    lever: str | None = None
+    value_kind: str | None = None
+    compliance: str = ""
     breakdown: ScoreBreakdown | None = None
+
+
+class NotNowOut(BaseModel):
+    """A case deliberately deferred: fits the firm's industry and pains, with a one-line reason."""
+
+    id: str
+    title: str
+    reason: str
+
+
+class ConstraintOut(BaseModel):
+    """A rule the firm's own words triggered (id from assistant/consult/data/firm_rules.yaml) and what it means
+    for the plan; `evidence` is the firm's phrase behind it, if any."""
+
+    id: str
+    text: str
+    evidence: str | None = None
 
 
 class ConsultResult(BaseModel):
@@ -76,6 +101,9 @@ class ConsultResult(BaseModel):
     session: Session | None = None
     contacts: list[prep_sheet.ContactOut] = []
     funding_research: str | None = None
+    not_now: list[NotNowOut] = []
+    constraints_applied: list[ConstraintOut] = []
+    segments: list[str] = []
 
     def contract_json(self, explain: bool = False) -> dict:
         data = self.model_dump(mode="json")
@@ -86,19 +114,13 @@ class ConsultResult(BaseModel):
 
 
 def company_summary(intake, maturity: Maturity, lang: str) -> str:
-    de = lang == "de"
     c = intake.company
-    kind = label("industry", c.industry, lang)
-    state = _state_name(c.state, lang)
-    name = getattr(c, "name", None) or ("Das Unternehmen" if de else "The company")
-    goals = ", ".join(label("goals", g, lang) for g in intake.goals)
     pain = intake.pain_points.strip().split("\n")[0]
     pain = pain if len(pain) <= 220 else pain[:217].rsplit(" ", 1)[0] + " …"
-    if de:
-        return (f"{name} ist ein {kind} aus {state} mit {c.employees} Beschäftigten (Reifegrad {maturity.level}/5: "
-                f"{maturity.label}). Ziele: {goals}. Größter Schmerzpunkt laut Fragebogen: „{pain}“")
-    return (f"{name} is a {kind} in {state} with {c.employees} employees (maturity {maturity.level}/5: "
-            f"{maturity.label}). Goals: {goals}. Main pain point from the questionnaire: “{pain}”")
+    return msg("matching.summary", lang, name=getattr(c, "name", None) or msg("matching.summary_no_name", lang),
+               kind=label("industry", c.industry, lang), state=_state_name(c.state, lang), employees=c.employees,
+               level=maturity.level, label=maturity.label,
+               goals=", ".join(label("goals", g, lang) for g in intake.goals), pain=pain)
 
 
 def _state_name(code: str, lang: str) -> str:
@@ -112,80 +134,55 @@ def _process(intake, name: str | None):
 
 
 def expected_value(scored: ScoredUseCase, intake, lang: str) -> tuple[str, str | None]:
-    """Saving estimate in the firm's own numbers, with the assumption stated; and the KPI baseline it implies."""
-    de = lang == "de"
-    case = scored.case
+    """Value in the lever's own unit (value.py); the second item is kept for callers that want the baseline."""
+    text = value_model.expected_value(scored.case, intake, scored.breakdown.matched_process, lang)
     proc = _process(intake, scored.breakdown.matched_process)
+    baseline = None
     if proc is not None and proc.hours_per_month:
-        share = SAVING_SHARE[case.effort]
-        hours = proc.hours_per_month * share
-        euros = hours * 12 * HOURLY_RATE_ASSUMPTION_EUR
-        if de:
-            text = (f"ca. {hours:.0f} Stunden pro Monat weniger für „{proc.name}“ (heute {proc.hours_per_month:g} h/Monat; "
-                    f"Annahme: {share * 100:.0f} % Zeitersparnis nach Einführung), bei angenommenen "
-                    f"{HOURLY_RATE_ASSUMPTION_EUR} € je Stunde rund {_thousands(euros, '.')} € im Jahr")
-        else:
-            text = (f"about {hours:.0f} hours a month less for '{proc.name}' (today {proc.hours_per_month:g} h/month; "
-                    f"assumption: {share * 100:.0f} % time saved after roll-out), at an assumed "
-                    f"€{HOURLY_RATE_ASSUMPTION_EUR} per hour roughly €{_thousands(euros, ',')} a year")
-        baseline = f"{proc.hours_per_month:g} h/Monat" if de else f"{proc.hours_per_month:g} h/month"
-        return text, baseline
-    low, high = case.cost_band_eur
-    text = (f"Nutzen im Pilot messen (Ausgangswert vorher erheben); grobe Kosten {_thousands(low, '.')}–"
-            f"{_thousands(high, '.')} € für Pilot und erstes Jahr" if de else
-            f"Measure the benefit in the pilot (record the baseline first); rough cost €{low:,}–{high:,} for pilot "
-            "and first year")
-    return text, None
-
-
-def _thousands(value: float, sep: str) -> str:
-    return f"{value:,.0f}".replace(",", sep)
+        baseline = msg("matching.value.kpi_hours_baseline", lang, hours=fmt.smart_number(proc.hours_per_month, lang))
+    return text, baseline
 
 
 def own_numbers_kpi(scored: ScoredUseCase, intake, lang: str) -> KpiOut | None:
-    """A KPI in the firm's own numbers: the hours its process takes today and a target from the stated saving."""
-    proc = _process(intake, scored.breakdown.matched_process)
-    if proc is None or not proc.hours_per_month:
+    """The KPI in the lever's unit, with the firm's own hours where the lever is time."""
+    kpi = value_model.own_numbers_kpi(scored.case, intake, scored.breakdown.matched_process, lang)
+    if kpi is None:
         return None
-    share = SAVING_SHARE[scored.case.effort]
-    target = proc.hours_per_month * (1 - share)
-    if lang == "de":
-        return KpiOut(name=f"Zeitaufwand für „{proc.name}“", baseline=f"{proc.hours_per_month:g} h/Monat",
-                      target=f"≤ {target:.0f} h/Monat nach dem Pilot (−{share * 100:.0f} %, Annahme)")
-    return KpiOut(name=f"Time spent on '{proc.name}'", baseline=f"{proc.hours_per_month:g} h/month",
-                  target=f"≤ {target:.0f} h/month after the pilot (−{share * 100:.0f} %, assumption)")
+    name, baseline, target = kpi
+    return KpiOut(name=name, baseline=baseline, target=target)
+
+
+def _quoted(text: str, lang: str) -> str:
+    return f"„{text}“" if lang == "de" else f"'{text}'"
 
 
 def why_this(scored: ScoredUseCase, intake, lang: str) -> str:
-    de = lang == "de"
+    """The intake facts the pick rests on, biggest pain first when it serves it."""
+    w = "matching.why."
     b = scored.breakdown
     parts = []
-    if b.matched_keywords:
-        parts.append(("Ihre Schmerzpunkte nennen " if de else "Your pain points mention ")
-                     + ", ".join(f"„{k}“" for k in b.matched_keywords[:4]))
     proc = _process(intake, b.matched_process)
     if proc is not None:
-        detail = f"„{proc.name}“"
         extras = []
         if proc.hours_per_month:
-            extras.append(f"{proc.hours_per_month:g} h/Monat" if de else f"{proc.hours_per_month:g} h/month")
+            extras.append(msg(w + "hours", lang, hours=fmt.smart_number(proc.hours_per_month, lang)))
         if proc.pain:
-            extras.append((f"Schmerz {proc.pain}/5" if de else f"pain {proc.pain}/5"))
-        parts.append(("der Prozess " if de else "the process ") + detail + (f" ({', '.join(extras)})" if extras else ""))
+            extras.append(msg(w + "pain", lang, pain=proc.pain))
+        key = "top_process" if proc.name == top_process(intake) else "process"
+        parts.append(msg(w + key, lang, process=_quoted(proc.name, lang)) + (f" ({', '.join(extras)})" if extras else ""))
+    if b.matched_keywords:
+        parts.append(msg(w + "keywords", lang, items=", ".join(_quoted(k, lang) for k in b.matched_keywords[:4])))
     shared = [g for g in scored.case.goals if g in intake.goals]
     if shared:
-        parts.append(("passt zu Ihren Zielen " if de else "fits your goals ")
-                     + ", ".join(label("goals", g, lang) for g in shared))
+        parts.append(msg(w + "goals", lang, goals=", ".join(label("goals", g, lang) for g in shared)))
     have = [s for s in scored.case.data_sources if s in intake.data.sources]
     if have:
-        parts.append(("die nötigen Daten liegen teils schon vor (" if de else "part of the data is there already (")
-                     + ", ".join(label("data_sources", s, lang) for s in have) + ")")
-    if intake.company.industry in scored.case.industries:
-        parts.append(("typisch für " if de else "typical for ") + label("industry", intake.company.industry, lang))
+        parts.append(msg(w + "data", lang, sources=", ".join(label("data_sources", s, lang) for s in have)))
+    industry = label("industry", intake.company.industry, lang)
+    parts.append(msg(w + ("segment" if b.segment_match else "industry"), lang, industry=industry))
     if intake.it_maturity >= scored.case.min_it_maturity:
-        parts.append((f"IT-Reife {intake.it_maturity}/5 reicht (mindestens {scored.case.min_it_maturity})" if de else
-                      f"IT maturity {intake.it_maturity}/5 suffices (minimum {scored.case.min_it_maturity})"))
-    text = "; ".join(parts) or ("bester Treffer im Katalog" if de else "best match in the catalogue")
+        parts.append(msg(w + "maturity", lang, have=intake.it_maturity, need=scored.case.min_it_maturity))
+    text = "; ".join(parts) or msg(w + "fallback", lang)
     return text[0].upper() + text[1:] + "."
 
 
@@ -193,24 +190,36 @@ def case_source(case: UseCase) -> SourceRef:
     return SourceRef(id=case.id, title=case.title, source=case.source, section="Use-Case-Katalog")
 
 
-def build_use_case(scored: ScoredUseCase, intake, lang: str, guidance: list[SourceRef]) -> UseCaseOut:
+def build_use_case(scored: ScoredUseCase, intake, lang: str, guidance: list[SourceRef],
+                   firm: FirmProfile | None = None) -> UseCaseOut:
+    """The card of one pick, in the firm's variant texts and the requested language."""
     case = scored.case
+    firm = firm or profile(intake)
     value, _ = expected_value(scored, intake, lang)
-    kpis = [KpiOut(name=k.name, baseline=k.baseline, target=k.target) for k in case.kpis]
+    en = case.en if lang == "en" and case.en is not None else None
+    base_kpis = en.kpis if en is not None and len(en.kpis) == len(case.kpis) else case.kpis
+    kpis = [KpiOut(name=k.name, baseline=k.baseline, target=k.target) for k in base_kpis]
     own = own_numbers_kpi(scored, intake, lang)
     if own is not None:
         kpis.insert(0, own)
     missing = set(scored.breakdown.missing_data)
-    suffix = " (fehlt noch)" if lang == "de" else " (missing)"
-    data_needed = [label("data_sources", s, lang) + (suffix if s in missing else "") for s in case.data_sources]
+    suffix = msg("matching.why.missing_suffix", lang)
+    data_needed = [label("data_sources", s, lang) + (suffix if s in missing else "") for s in case.data_sources
+                   if s not in missing or not marker_hits(label("data_sources", s, "de"), firm.industries)]
+    data_needed = data_needed or [label("data_sources", s, lang) for s in case.data_sources[:1]]
+    compliance = compliance_line(case, firm, lang)
+    risks = en.risks if en is not None and len(en.risks) == len(case.risks) else [r.text for r in case.risks]
     return UseCaseOut(
-        id=case.id, title=case.title, problem=case.problem, solution=case.solution, data_needed=data_needed,
+        id=case.id, title=en.title if en else case.title, problem=en.problem if en else case.problem,
+        solution=en.solution if en else case.solution, data_needed=data_needed,
         kpis=kpis, effort=case.effort, expected_value=value, cost_band_eur=case.cost_band_eur,
-        risks=[r.text for r in case.risks],
-        pilot=PilotOut(scope=case.pilot.scope, duration_weeks=case.pilot.weeks,
-                       success_criteria=case.pilot.success_criteria),
+        risks=[compliance, *risks],
+        pilot=PilotOut(scope=en.pilot_scope if en else case.pilot.scope, duration_weeks=case.pilot.weeks,
+                       success_criteria=en.success_criteria if en else case.pilot.success_criteria),
         why_this=why_this(scored, intake, lang), score=scored.breakdown.total,
-        sources=[case_source(case)] + guidance, tools=[t.name for t in case.tools], breakdown=scored.breakdown,
+        sources=[case_source(case)] + guidance, tools=[t.name for t in case.tools], lever=case.lever,
+        value_kind=case.value_model.kind if case.value_model else None, compliance=compliance,
+        breakdown=scored.breakdown,
     )
 
 
@@ -221,51 +230,77 @@ def funding_topics(picks: list[ScoredUseCase]) -> list[str]:
     return topics
 
 
+def _title(case: UseCase, lang: str) -> str:
+    return case.en.title if lang == "en" and case.en is not None else case.title
+
+
 def warnings_for(picks: list[ScoredUseCase], intake, lang: str) -> list[str]:
-    de = lang == "de"
     out = []
     for p in picks:
+        title = _title(p.case, lang)
         if p.breakdown.data_gap:
-            missing = ", ".join(label("data_sources", s, lang) for s in p.breakdown.missing_data)
-            out.append(f"„{p.case.title}“ ist der größte Hebel, aber die nötigen Daten fehlen ({missing}): "
-                       "erster Schritt ist, sie zu beschaffen – nicht sofort umsetzen." if de else
-                       f"'{p.case.title}' is the biggest lever but its data is missing ({missing}): obtain it first – "
-                       "do not implement as is.")
+            missing = missing_labels(p.breakdown.missing_data, [intake.company.industry], lang)
+            out.append(msg("matching.warnings.data_gap", lang, title=title, missing=missing))
         if p.case.hr_use:
-            out.append(f"„{p.case.title}“ verarbeitet Daten von Beschäftigten: mitbestimmungspflichtig nach "
-                       "§ 87 Abs. 1 Nr. 6 BetrVG (falls Betriebsrat), Beschäftigte vorab informieren. Steuert das "
-                       "System nach Leistung oder Verhalten einzelner Personen, wird es Hochrisiko nach KI-VO "
-                       "Anhang III – das ausschließen." if de else
-                       f"'{p.case.title}' processes employee data: co-determination under § 87(1) no. 6 BetrVG "
-                       "(if there is a works council), inform staff first. If it steered by individual "
-                       "performance or behaviour it would become high risk under AI Act Annex III – rule that out.")
+            out.append(msg("matching.warnings.hr_use", lang, title=title))
         if intake.it_maturity < p.case.min_it_maturity:
-            out.append(f"„{p.case.title}“ setzt IT-Reife {p.case.min_it_maturity} voraus (angegeben: "
-                       f"{intake.it_maturity}); Grundlagen zuerst schaffen." if de else
-                       f"'{p.case.title}' needs IT maturity {p.case.min_it_maturity} (given: {intake.it_maturity}); "
-                       "build the basics first.")
+            out.append(msg("matching.warnings.maturity", lang, title=title, need=p.case.min_it_maturity,
+                           have=intake.it_maturity))
     return out
 
 
 def high_risk_notes(cases: list[ScoredUseCase], lang: str) -> list[str]:
-    return [(f"„{c.case.title}“ passt zu Ihren Angaben, wird aber bewusst nicht als Einstieg empfohlen: "
-             "Hochrisiko nach KI-VO Anhang III (Pflichten ab 02.12.2027 laut Digital Omnibus, Sekundärquellen), "
-             "menschliche Letztentscheidung nach Art. 22 DSGVO, Mitbestimmung des Betriebsrats. Erst mit "
-             "Erfahrung aus einem risikoarmen Pilot und rechtlicher Prüfung angehen." if lang == "de" else
-             f"'{c.case.title}' fits your answers but is deliberately not recommended as a start: high risk under "
-             "AI Act Annex III (duties from 02.12.2027 per the Digital Omnibus, secondary sources), human final "
-             "decision under GDPR Art. 22, works council co-determination. Tackle it only after a low-risk "
-             "pilot and a legal review.") for c in cases]
+    return [msg("matching.warnings.high_risk", lang, title=_title(c.case, lang)) for c in cases]
 
 
-def _same_process(candidate: ScoredUseCase, picks: list[ScoredUseCase]) -> bool:
-    """Alternatives for a chosen process are not "not now": they are the same lever in other words."""
-    for p in picks:
-        if p.case.id == candidate.case.id:
-            return True
-        if candidate.breakdown.matched_process and candidate.breakdown.matched_process == p.breakdown.matched_process:
-            return True
-    return False
+def missing_labels(missing: list[str], industries: list[str], lang: str) -> str:
+    """Missing data sources as the firm reads them, without sources foreign to its industry (a broker is not told
+    that a web shop is missing)."""
+    kept = [s for s in missing if not marker_hits(label("data_sources", s, "de"), industries)] or missing[:1]
+    return ", ".join(label("data_sources", s, lang) for s in kept)
+
+
+def not_now_items(picks: list[ScoredUseCase], ranked: list[ScoredUseCase], intake, lang: str) -> list[NotNowOut]:
+    """Deferred cases with a one-line reason each: what stands in the way, or why it comes later."""
+    out = []
+    picked_processes = {p.breakdown.matched_process for p in picks}
+    for r in deferred(ranked, picks):
+        b, case = r.breakdown, r.case
+        if b.data_gap:
+            reason = msg("matching.not_now.data_missing", lang,
+                         missing=missing_labels(b.missing_data, [intake.company.industry], lang))
+        elif intake.it_maturity < case.min_it_maturity:
+            reason = msg("matching.not_now.maturity", lang, need=case.min_it_maturity)
+        elif intake.budget_eur is not None and case.cost_band_eur[0] > intake.budget_eur:
+            reason = msg("matching.not_now.budget", lang, cost=fmt.money(case.cost_band_eur[0], lang))
+        elif b.matched_process and b.matched_process not in picked_processes:
+            reason = msg("matching.not_now.later_process", lang, process=b.matched_process)
+        else:
+            reason = msg("matching.not_now.smaller", lang)
+        title = case.en.title if lang == "en" and case.en is not None else case.title
+        out.append(NotNowOut(id=case.id, title=title, reason=reason))
+    return out
+
+
+def constraint_items(firm: FirmProfile, lang: str) -> list[ConstraintOut]:
+    """The firm's constraints as the sheet states them, quoting the firm where a phrase triggered the rule."""
+    out = []
+    for cid in firm.constraints:
+        evidence = firm.evidence.get(cid)
+        quote = msg("matching.constraints.quote", lang, text=evidence.rstrip(".")) if evidence else ""
+        text = msg(f"matching.constraints.{cid}", lang, quote=quote) if cid in {"existing_software", "busy_season"} \
+            else msg(f"matching.constraints.{cid}", lang)
+        out.append(ConstraintOut(id=cid, text=text, evidence=evidence))
+    return out
+
+
+def first_pick_note(ranked: list[ScoredUseCase], intake, lang: str) -> list[str]:
+    """Why the biggest pain is not served first, when it is not."""
+    _, reason = first_pick(ranked, intake)
+    top = top_process(intake)
+    if reason is None or top is None:
+        return []
+    return [msg(f"matching.first_pick.{reason}", lang, process=top)]
 
 
 class Consultant:
@@ -288,26 +323,32 @@ class Consultant:
             return []
         return [to_source(h) for h in hits]
 
-    def rank(self, intake) -> list[ScoredUseCase]:
-        return rank_use_cases(intake, load_catalogue(self.settings.kb_dir.resolve()), self.retriever)
+    def rank(self, intake, firm: FirmProfile | None = None) -> list[ScoredUseCase]:
+        """Eligible cases, best first, each already in the firm's variant texts."""
+        firm = firm or profile(intake)
+        ranked = rank_use_cases(intake, load_catalogue(self.settings.kb_dir.resolve()), self.retriever, firm)
+        return [ScoredUseCase(case=localise(r.case, firm), breakdown=r.breakdown) for r in ranked]
 
     def consult(self, intake, date: dt.date | None = None, lang: str | None = None) -> ConsultResult:
         lang = lang or self.settings.lang
         start = date or dt.date.today()
-        ranked = self.rank(intake)
-        picks = pick(ranked)
+        firm = profile(intake)
+        ranked = self.rank(intake, firm)
+        picks = pick(ranked, intake)
         maturity = assess_maturity(intake, lang)
         maturity.dimensions = dimensions(intake, lang)
         picked_areas = [a for a in (area_of(" ".join(p.case.processes + p.case.keywords)) for p in picks) if a]
         areas = leverage_areas(intake, lang, picked_areas)
-        not_now = [r.case.title for r in ranked[len(picks):] if not _same_process(r, picks)][:2]
+        deferred_items = not_now_items(picks, ranked, intake, lang)
+        not_now = [msg("matching.not_now.item", lang, title=d.title, reason=d.reason) for d in deferred_items]
+        constraints = constraint_items(firm, lang)
         sheet = prep_sheet.prepare(self.settings.kb_dir.resolve(), picks, ranked, intake, start, lang,
                                    detected=getattr(self, "constraints_detected", None))
         funding = sheet.funding.entries
         use_cases = []
         for p in picks:
             guidance = self.guidance_sources(f"{p.case.title} Pilot Kennzahlen Datenschutz", k=1)
-            use_cases.append(build_use_case(p, intake, lang, guidance))
+            use_cases.append(build_use_case(p, intake, lang, guidance, firm))
         strategy_sources = self.guidance_sources("KI-Strategie Führungsaufgabe Geschäftsführung Mandat IT Rolle", k=2)
         sources = list({(s.id, s.section): s for s in
                         strategy_sources + [s for u in use_cases for s in u.sources]}.values())
@@ -316,9 +357,11 @@ class Consultant:
             company_summary=company_summary(intake, maturity, lang), maturity=maturity, leverage_areas=areas,
             use_cases=use_cases, mandate=build_mandate(picks, areas, not_now, intake, sheet.plan, lang),
             next_steps=sheet.plan.next_steps(), funding=funding, sources=sources,
-            warnings=warnings_for(picks, intake, lang) + high_risk_notes(held_back(ranked, picks), lang)
-            + sheet.warnings, budget=sheet.budget, session=sheet.session, contacts=sheet.contacts,
-            funding_research=sheet.funding.research_line,
+            warnings=first_pick_note(ranked, intake, lang) + warnings_for(picks, intake, lang)
+            + high_risk_notes(held_back(ranked, picks), lang) + [c.text for c in constraints] + sheet.warnings,
+            budget=sheet.budget, session=sheet.session, contacts=sheet.contacts,
+            funding_research=sheet.funding.research_line, not_now=deferred_items, constraints_applied=constraints,
+            segments=firm.segments,
         )
         if self.writer is not None:
             result = self.writer.refine(result, intake)
