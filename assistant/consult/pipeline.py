@@ -118,9 +118,17 @@ def company_summary(intake, maturity: Maturity, lang: str) -> str:
     pain = intake.pain_points.strip().split("\n")[0]
     pain = pain if len(pain) <= 220 else pain[:217].rsplit(" ", 1)[0] + " …"
     return msg("matching.summary", lang, name=getattr(c, "name", None) or msg("matching.summary_no_name", lang),
-               kind=label("industry", c.industry, lang), state=_state_name(c.state, lang), employees=c.employees,
+               kind=label("industry", c.industry, lang), from_state=_from_state(c.state, lang), employees=c.employees,
                level=maturity.level, label=maturity.label,
                goals=", ".join(label("goals", g, lang) for g in intake.goals), pain=pain)
+
+
+def _from_state(code: str, lang: str) -> str:
+    """"aus Sachsen" but "aus dem Saarland": the phrase is catalogue data per state, with a default."""
+    from assistant.i18n import has
+
+    key = f"matching.from_state.{code}" if has(f"matching.from_state.{code}", lang) else "matching.from_state.default"
+    return msg(key, lang, state=_state_name(code, lang))
 
 
 def _state_name(code: str, lang: str) -> str:
