@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.i18n import msg
 from assistant.models import Answer, SourceRef
 from assistant.knowledge.states import detect_state
 from assistant.vocabulary import state_names
@@ -63,7 +64,7 @@ def why_answer(question: str, result, lang: str) -> Answer | None:
     if not named and not is_why_question(question):
         return None
     cases = named or list(result.use_cases)
-    intro = ("Aus Ihrer aktuellen Beratung:" if lang == "de" else "From your current consultation:")
+    intro = msg("answers.from_consultation", lang)
     lines, sources = [], []
     for n, uc in enumerate(cases, start=1):
         lines.append(f"- **{uc.title}**: {uc.why_this} [{n}]")

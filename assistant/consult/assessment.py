@@ -124,7 +124,7 @@ def leverage_areas(intake, lang: str = "de", matched_area_ids: list[str] | None 
                 hits.append(words[stem])
         if hits:
             score += 2.0 * len(hits)
-            reasons.append(msg(m + "pain", lang, words=", ".join(f"„{h}“" if lang == "de" else f"'{h}'"
+            reasons.append(msg(m + "pain", lang, words=", ".join(msg("common.quoted", lang, text=h)
                                                                 for h in hits[:4])))
         for proc in intake.processes or []:
             proc_tokens = set(analyze(proc.name))

@@ -9,6 +9,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.i18n import msg
+
 Industry = Literal["handwerk", "produktion", "handel", "dienstleistung", "logistik", "gesundheit", "bau", "it",
                    "gastgewerbe", "landwirtschaft", "sonstige"]
 Goal = Literal["revenue", "margin", "efficiency", "quality", "speed", "customer_experience",
@@ -49,7 +51,7 @@ class SourceNote(BaseModel):
     @classmethod
     def _well_formed(cls, url: str | None) -> str | None:
         if url is not None and not url.startswith(("http://", "https://")):
-            raise ValueError(f"URL muss mit http:// oder https:// beginnen: {url}")
+            raise ValueError(msg("catalogue.bad_url", url=url))
         return url
 
 
@@ -147,12 +149,8 @@ class UseCase(BaseModel):
     @classmethod
     def _ordered(cls, band: tuple[int, int]) -> tuple[int, int]:
         if band[0] > band[1] or band[0] < 0:
-            raise ValueError("cost_band_eur muss [von, bis] mit von <= bis sein")
+            raise ValueError(msg("catalogue.bad_band"))
         return band
-
-    def match_text(self) -> str:
-        """What the matcher compares with a firm's pain points."""
-        return " ".join([self.title, *self.processes, *self.keywords, self.problem])
 
 
 class CatalogueError(ValueError):
@@ -166,7 +164,7 @@ def load_use_case_file(path: Path, kb_dir: Path) -> UseCase:
     except Exception as exc:
         raise CatalogueError(f"{path.name}: {exc}") from exc
     if case.id != path.stem:
-        raise CatalogueError(f"{path.name}: id '{case.id}' passt nicht zum Dateinamen")
+        raise CatalogueError(msg("catalogue.id_mismatch", file=path.name, id=case.id))
     return case
 
 

@@ -161,7 +161,7 @@ def own_numbers_kpi(scored: ScoredUseCase, intake, lang: str) -> KpiOut | None:
 
 
 def _quoted(text: str, lang: str) -> str:
-    return f"„{text}“" if lang == "de" else f"'{text}'"
+    return msg("common.quoted", lang, text=text)
 
 
 def why_this(scored: ScoredUseCase, intake, lang: str) -> str:

@@ -295,7 +295,3 @@ def _row_to_chunk(r: sqlite3.Row) -> Chunk:
         chunk_id=r["chunk_id"], doc_id=r["doc_id"], title=r["title"], doc_type=r["doc_type"], source=r["source"],
         section=r["section"], page=r["page"], region=r["region"], text=r["text"], trusted=bool(r["trusted"]),
     )
-
-
-def db_path_exists(settings: Settings) -> bool:
-    return Path(settings.db_path).exists()

@@ -215,9 +215,9 @@ class ConsultRefiner:
         update: dict = {}
 
         def accept(field: str, text: str) -> bool:
-            reason = unsupported(text, facts, names, "de" if de else "en")
+            reason = unsupported(text, facts, names, result.language)
             if reason:
-                warnings.append(msg("writing.field_discarded", "de" if de else "en", field=field, reason=reason))
+                warnings.append(msg("writing.field_discarded", result.language, field=field, reason=reason))
             return reason is None
 
         if accept("company_summary", refined.company_summary):
@@ -229,7 +229,7 @@ class ConsultRefiner:
             new = by_id.get(case.id)
             changes = {}
             if new is None:
-                warnings.append(msg("writing.case_missing", "de" if de else "en", case=case.id))
+                warnings.append(msg("writing.case_missing", result.language, case=case.id))
             else:
                 for field in ("problem", "solution", "why_this"):
                     if accept(f"{case.id}.{field}", getattr(new, field)):
