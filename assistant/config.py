@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         default=0.5, ge=0, description="Weight of the share of the question's salient nouns (rare or unknown to "
         "the corpus) found in the best passage, in the grounding score; calibrated on the dev split.")
     ground_min_score: float = Field(
-        default=0.55, ge=0, description="Minimum grounding score for an answer; below it the answer says the "
+        default=0.545, ge=0, description="Minimum grounding score for an answer; below it the answer says the "
         "knowledge base has nothing on the question. Calibrated on the dev split (>= 95 % answerable answered).")
 
     @property

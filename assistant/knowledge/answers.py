@@ -112,12 +112,18 @@ class Answerer:
         `grounding_score`); and a focused question whose one specific noun the passage lacks is not answered
         from it ("Wie hoch ist der gesetzliche Mindestlohn …" must not get AI-Act dates). Funding questions are
         exempt from that gate: they are answered from the programme data of the named state, not the passage."""
-        if not hits:
+        if not hits or self.salient_gate(question, hits):
             return False
-        salient = self.retriever.salient_coverage(question, hits[0]) if question else (1.0, 0, True)
-        if salient[1] == 1 and not salient[2] and classify(question, hits) != "funding":
+        share = self.retriever.salient_coverage(question, hits[0])[0] if question else 1.0
+        return best_grounding(hits, self.settings, share) >= self.settings.ground_min_score
+
+    def salient_gate(self, question: str, hits: list[Hit]) -> bool:
+        """True = abstain: a question with exactly one specific noun, which the passage answered from lacks,
+        and which is not a funding question (those are answered from the programme data, not the passage)."""
+        if not question or not hits:
             return False
-        return best_grounding(hits, self.settings, salient[0]) >= self.settings.ground_min_score
+        _, n_salient, rarest_covered = self.retriever.salient_coverage(question, hits[0])
+        return n_salient == 1 and not rarest_covered and classify(question, hits) != "funding"
 
     def nothing_found(self, question: str, lang: str) -> Answer:
         return Answer(question=question, answer=msg("answers.nothing_found", lang), grounded=False, sources=[])

@@ -215,7 +215,8 @@ class _Lexical:
             if tok in self.vocab or len(tok) < 5:
                 out.append(tok)
                 continue
-            close = difflib.get_close_matches(tok, self._by_initial.get(tok[:1], []), n=1, cutoff=0.84)
+            close = difflib.get_close_matches(tok, self._by_initial.get(tok[:1], []), n=3, cutoff=0.84)
+            close = [c for c in close if _edits(tok, c) <= 2]
             out.append(close[0] if close else tok)
         return out
 
@@ -447,6 +448,21 @@ def _without_places(tokens: list[str], query: str) -> list[str]:
     named = {tok for name, _ in places(query) for tok in analyze(name)}
     kept = [t for t in tokens if t not in named]
     return kept or tokens
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (a swap counts once): a typo is one or two slips ("Mitarbieter",
+    "Apoteke"); a similar-looking long word ("Arbeitsgericht" → "Arbeitsbereich") is another word, not a typo."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _maxnorm(values: np.ndarray) -> np.ndarray:
