@@ -58,3 +58,12 @@ def test_the_issue_questions_the_corpus_answers_are_still_answered(real_engine):
                      "Muss ich Kunden sagen, dass sie mit einem Bot sprechen?"):
         answer = real_engine.answerer.ask(question)
         assert answer.grounded and answer.sources, question
+
+
+def test_typo_correction_fixes_slips_but_not_other_words(real_engine):
+    """A typo is one or two slips; "Arbeitsgericht" looks like the corpus word "Arbeitsbereich" but is another
+    word, and correcting it made an unanswerable court question look covered."""
+    lex = real_engine.retriever.lexical()
+    assert "mitarbeit" in lex.vocab and "arbeitsgericht" not in lex.vocab
+    assert lex.correct(["mitarbiet"]) == ["mitarbeit"]
+    assert lex.correct(["arbeitsgericht"]) == ["arbeitsgericht"]
