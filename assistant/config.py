@@ -104,10 +104,13 @@ class Settings(BaseSettings):
     embed_passage_prefix: str | None = Field(
         default=None, description="Text put before each passage for sentence-transformers models (E5: 'passage: ').")
     ground_dense_weight: float = Field(
-        default=0.9, ge=0, description="Weight of the best passage's dense similarity in the grounding score "
-        "(coverage + weight x dense); calibrated on evals/questions_v2/dev.yaml.")
+        default=1.1, ge=0, description="Weight of the best passage's dense similarity in the grounding score "
+        "(coverage + weight x dense + noun weight x salient-noun share); calibrated on evals/questions_v2/dev.yaml.")
+    ground_noun_weight: float = Field(
+        default=0.5, ge=0, description="Weight of the share of the question's salient nouns (rare or unknown to "
+        "the corpus) found in the best passage, in the grounding score; calibrated on the dev split.")
     ground_min_score: float = Field(
-        default=0.425, ge=0, description="Minimum grounding score for an answer; below it the answer says the "
+        default=0.545, ge=0, description="Minimum grounding score for an answer; below it the answer says the "
         "knowledge base has nothing on the question. Calibrated on the dev split (>= 95 % answerable answered).")
 
     @property

@@ -39,3 +39,31 @@ def test_ended_programme_question_finds_its_page(real_engine):
 def test_off_topic_question_is_refused(real_engine):
     answer = real_engine.answerer.ask("Hast du ein gutes Rezept für Apfelkuchen?")
     assert not answer.grounded and answer.sources == []
+
+
+def test_in_domain_question_the_corpus_cannot_answer_abstains(real_engine):
+    """Issue 11: the minimum wage is an SME topic the knowledge base does not cover; its one salient noun is
+    in no passage, so the answer must say so instead of citing AI-Act dates."""
+    answer = real_engine.answerer.ask("Wie hoch ist der gesetzliche Mindestlohn im Jahr 2027?")
+    assert not answer.grounded and answer.sources == []
+    registering = real_engine.answerer.ask("Wie melde ich in Leipzig ein Gewerbe an und was kostet das?")
+    assert not registering.grounded
+
+
+def test_the_issue_questions_the_corpus_answers_are_still_answered(real_engine):
+    """The salient-noun gate must not silence the quoted questions the knowledge base does answer."""
+    for question in ("Welche Förderung gibt es für Beratung zur Digitalisierung?",
+                     "Unser IT-Leiter soll die KI-Strategie schreiben – gute Idee?",
+                     "Gibt es diesen Bundeszuschuss für Software und Hardware für kleine Firmen noch?",
+                     "Muss ich Kunden sagen, dass sie mit einem Bot sprechen?"):
+        answer = real_engine.answerer.ask(question)
+        assert answer.grounded and answer.sources, question
+
+
+def test_typo_correction_fixes_slips_but_not_other_words(real_engine):
+    """A typo is one or two slips; "Arbeitsgericht" looks like the corpus word "Arbeitsbereich" but is another
+    word, and correcting it made an unanswerable court question look covered."""
+    lex = real_engine.retriever.lexical()
+    assert "mitarbeit" in lex.vocab and "arbeitsgericht" not in lex.vocab
+    assert lex.correct(["mitarbiet"]) == ["mitarbeit"]
+    assert lex.correct(["arbeitsgericht"]) == ["arbeitsgericht"]

@@ -156,35 +156,42 @@ def tune(retriever: HybridRetriever, questions: list[EvalQuestion]) -> list[dict
 
 
 def calibrate_grounding(answerer, questions: list[EvalQuestion], min_answered: float = 0.95) -> dict:
-    """Grounding rule max over the first passages of coverage + w·dense ≥ t (see `best_grounding`): the (w, t)
-    that makes most unanswerable questions abstain while at least `min_answered` of the answerable ones are
-    answered. The passages are the answerer's own (`relevant_hits`), so the rule is calibrated as it is used.
-    Run it on dev only."""
-    from assistant.knowledge.answers import GROUNDING_HITS
-
+    """Grounding rule coverage + w·dense + n·salient-noun share ≥ t on the passage answered from (see
+    `grounding_score`): the (w, n, t) that makes most unanswerable questions abstain while at least
+    `min_answered` of the answerable ones are answered. The passages are the answerer's own (`relevant_hits`)
+    and the salient-noun gate of `is_grounded` is applied as in the product, so the rule is calibrated as it is
+    used. Run it on dev only."""
     points = []
     for q in questions:
-        hits = answerer.relevant_hits(q.question, 5, None)[:GROUNDING_HITS]
-        points.append(([(h.coverage, h.dense or 0.0) for h in hits] or [(0.0, 0.0)], q.unanswerable))
-    n_a = max(sum(not u for _, u in points), 1)
-    n_u = max(sum(u for _, u in points), 1)
+        hits = answerer.relevant_hits(q.question, 5, None)
+        if not hits:
+            points.append((0.0, 0.0, 0.0, True, q.unanswerable))
+            continue
+        gated = answerer.salient_gate(q.question, hits)
+        share = answerer.retriever.salient_coverage(q.question, hits[0])[0]
+        points.append((hits[0].coverage, hits[0].dense or 0.0, share, gated, q.unanswerable))
+    n_a = max(sum(not p[-1] for p in points), 1)
+    n_u = max(sum(p[-1] for p in points), 1)
 
-    def score(pairs: list[tuple[float, float]], w: float) -> float:
-        return max(c + w * d for c, d in pairs)
+    def score(p: tuple, w: float, n: float) -> float:
+        return -1.0 if p[3] else p[0] + w * p[1] + n * p[2]
 
-    def rates(w: float, t: float) -> tuple[float, float]:
-        answered = sum(score(p, w) >= t for p, u in points if not u) / n_a
-        abstained = sum(score(p, w) < t for p, u in points if u) / n_u
+    def rates(w: float, n: float, t: float) -> tuple[float, float]:
+        answered = sum(score(p, w, n) >= t for p in points if not p[-1]) / n_a
+        abstained = sum(score(p, w, n) < t for p in points if p[-1]) / n_u
         return answered, abstained
 
-    best = {"weight": 0.0, "threshold": 0.0, "answered": 1.0, "abstained": 0.0}
+    best = {"weight": 0.0, "noun_weight": 0.0, "threshold": 0.0, "answered": 1.0, "abstained": 0.0}
     for w in [x / 10 for x in range(0, 21)]:
-        for t in sorted({round(score(p, w), 3) for p, _ in points}):
-            answered, abstained = rates(w, t)
-            if answered >= min_answered and (abstained, answered) > (best["abstained"], best["answered"]):
-                best = {"weight": w, "threshold": t, "answered": round(answered, 4), "abstained": round(abstained, 4)}
+        for n in [x / 10 for x in range(0, 16)]:
+            for t in sorted({round(score(p, w, n), 3) for p in points}):
+                answered, abstained = rates(w, n, t)
+                if answered >= min_answered and (abstained, answered) > (best["abstained"], best["answered"]):
+                    best = {"weight": w, "noun_weight": n, "threshold": t, "answered": round(answered, 4),
+                            "abstained": round(abstained, 4)}
     s = answerer.settings
-    answered, abstained = rates(s.ground_dense_weight, s.ground_min_score)
-    return {"best": best, "current": {"weight": s.ground_dense_weight, "threshold": s.ground_min_score,
-                                      "answered": round(answered, 4), "abstained": round(abstained, 4)},
+    answered, abstained = rates(s.ground_dense_weight, s.ground_noun_weight, s.ground_min_score)
+    return {"best": best, "current": {"weight": s.ground_dense_weight, "noun_weight": s.ground_noun_weight,
+                                      "threshold": s.ground_min_score, "answered": round(answered, 4),
+                                      "abstained": round(abstained, 4)},
             "unanswerable": n_u, "questions": len(questions)}

@@ -107,9 +107,23 @@ class Answerer:
 
         return "en" if is_english(question) else self.settings.lang
 
-    def is_grounded(self, hits: list[Hit]) -> bool:
-        """Enough of the question's terms and meaning in the best passage (see `grounding_score`)."""
-        return best_grounding(hits, self.settings) >= self.settings.ground_min_score
+    def is_grounded(self, hits: list[Hit], question: str = "") -> bool:
+        """Enough of the question's terms, salient nouns and meaning in the best passage (see
+        `grounding_score`); and a focused question whose one specific noun the passage lacks is not answered
+        from it ("Wie hoch ist der gesetzliche Mindestlohn …" must not get AI-Act dates). Funding questions are
+        exempt from that gate: they are answered from the programme data of the named state, not the passage."""
+        if not hits or self.salient_gate(question, hits):
+            return False
+        share = self.retriever.salient_coverage(question, hits[0])[0] if question else 1.0
+        return best_grounding(hits, self.settings, share) >= self.settings.ground_min_score
+
+    def salient_gate(self, question: str, hits: list[Hit]) -> bool:
+        """True = abstain: a question with exactly one specific noun, which the passage answered from lacks,
+        and which is not a funding question (those are answered from the programme data, not the passage)."""
+        if not question or not hits:
+            return False
+        _, n_salient, rarest_covered = self.retriever.salient_coverage(question, hits[0])
+        return n_salient == 1 and not rarest_covered and classify(question, hits) != "funding"
 
     def nothing_found(self, question: str, lang: str) -> Answer:
         return Answer(question=question, answer=msg("answers.nothing_found", lang), grounded=False, sources=[])
@@ -119,7 +133,7 @@ class Answerer:
         question = question.strip()
         lang = self.language(question, lang)
         hits = self.relevant_hits(question, k, filters) if question else []
-        if not self.is_grounded(hits):
+        if not self.is_grounded(hits, question):
             return self.nothing_found(question, lang)
         offline = self.extract(question, hits, lang, filters)
         if self.llm is None:
@@ -133,7 +147,7 @@ class Answerer:
         question = question.strip()
         lang = self.language(question, lang)
         hits = self.relevant_hits(question, k, filters) if question else []
-        if not self.is_grounded(hits):
+        if not self.is_grounded(hits, question):
             answer = self.nothing_found(question, lang)
             return iter([answer.answer]), lambda: answer
         offline = self.extract(question, hits, lang, filters)
@@ -637,16 +651,18 @@ def _number_words(text: str) -> set[str]:
 GROUNDING_HITS = 1
 
 
-def best_grounding(hits: list[Hit], settings: Settings) -> float:
-    """The best grounding score among the first passages: the answer may lead with a current programme that
-    `prefer_current` moved up, while the passage that carries the question's terms sits second."""
-    return max((grounding_score(h, settings) for h in hits[:GROUNDING_HITS]), default=0.0)
+def best_grounding(hits: list[Hit], settings: Settings, salient_share: float = 1.0) -> float:
+    """The best grounding score among the first passages (today only the first one: the one answered from).
+    `salient_share` is the first passage's share of the question's salient nouns."""
+    return max((grounding_score(h, settings, salient_share) for h in hits[:GROUNDING_HITS]), default=0.0)
 
 
-def grounding_score(hit: Hit, settings: Settings) -> float:
-    """IDF-weighted term coverage plus the dense similarity of the best passage: coverage alone fails on long
-    narrative questions (many context words) and on short in-domain ones whose key term the corpus lacks."""
-    return hit.coverage + settings.ground_dense_weight * (hit.dense or 0.0)
+def grounding_score(hit: Hit, settings: Settings, salient_share: float = 1.0) -> float:
+    """IDF-weighted term coverage, dense similarity and the share of the question's salient nouns in the
+    passage: coverage alone fails on long narrative questions (many context words), dense similarity is high
+    for any in-domain question, and the salient nouns say whether the passage is about what was asked."""
+    return (hit.coverage + settings.ground_dense_weight * (hit.dense or 0.0)
+            + settings.ground_noun_weight * salient_share)
 
 
 def _cited(text: str, n_hits: int) -> set[int]:

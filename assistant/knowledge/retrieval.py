@@ -9,6 +9,7 @@ lexical-only candidate is computed from its stored vector.
 from __future__ import annotations
 
 import difflib
+import re
 import json
 import os
 import shutil
@@ -28,6 +29,8 @@ from assistant.knowledge.german_analysis import analyze
 
 Mode = Literal["hybrid", "bm25", "dense"]
 OOV_WEIGHT = 1.5
+SALIENT_MIN_IDF = 2.5  # nouns rarer than this name what the question is about; commoner ones ("Jahr") do not
+_NOUN = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*")
 Fusion = Literal["rrf", "convex"]
 
 
@@ -177,6 +180,34 @@ class _Lexical:
         return len(tok) >= 9 and any(
             tok[:i] in have and tok[i:] in have for i in range(4, len(tok) - 3))
 
+    def _linked_split_in(self, tok: str, have: set[str]) -> bool:
+        """Like `_split_in`, also across a linking s/es ("Bundes|zuschuss", "Angebots|system")."""
+        if len(tok) < 9:
+            return False
+        for i in range(4, len(tok) - 3):
+            if tok[:i] in have:
+                tail = tok[i:]
+                if tail in have or (tail[:1] == "s" and tail[1:] in have) or (tail[:2] == "es" and tail[2:] in have):
+                    return True
+        return False
+
+    def salient_terms(self, query: str) -> list[tuple[str, float]]:
+        """The question's specific nouns with their weight, rarest first: in German the capitalised words
+        (places removed, typos corrected), in English the judged terms. A noun the corpus never uses weighs
+        most; common nouns (IDF below `SALIENT_MIN_IDF`) are left out, they say nothing about the topic."""
+        from assistant.knowledge.language import is_english
+
+        if is_english(query):
+            terms = self.query_tokens(query)[1]
+        else:
+            terms = _without_places(self.correct(analyze(" ".join(_NOUN.findall(query)))), query)
+        weighted = {t: self.idf.get(t, OOV_WEIGHT * self.max_idf) for t in dict.fromkeys(terms)}
+        return sorted(((t, w) for t, w in weighted.items() if w >= SALIENT_MIN_IDF), key=lambda tw: -tw[1])
+
+    def covers(self, term: str, idx: int) -> bool:
+        have = self.token_set(idx)
+        return term in have or self._linked_split_in(term, have)
+
     def correct(self, tokens: list[str]) -> list[str]:
         """Map a typo ("Mitarbieter") to the closest corpus term; unknown real words stay unknown."""
         out = []
@@ -184,7 +215,8 @@ class _Lexical:
             if tok in self.vocab or len(tok) < 5:
                 out.append(tok)
                 continue
-            close = difflib.get_close_matches(tok, self._by_initial.get(tok[:1], []), n=1, cutoff=0.84)
+            close = difflib.get_close_matches(tok, self._by_initial.get(tok[:1], []), n=3, cutoff=0.84)
+            close = [c for c in close if _edits(tok, c) <= 2]
             out.append(close[0] if close else tok)
         return out
 
@@ -336,6 +368,20 @@ class HybridRetriever:
         hits = self._rerank(query, hits)
         return hits[:k]
 
+    def salient_coverage(self, query: str, hit: Hit) -> tuple[float, int, bool]:
+        """(IDF-weighted share of the question's salient nouns in the passage, how many there are, whether the
+        rarest one is in it): the abstention signal that catches in-domain questions the corpus does not answer
+        ("Mindestlohn", "Gewerbe anmelden"), which term coverage plus dense similarity let through."""
+        lex = self.lexical()
+        idx = lex.pos.get(hit.chunk.chunk_id)
+        terms = lex.salient_terms(query)
+        if idx is None or not terms:
+            return 1.0, 0, True
+        covered = [lex.covers(t, idx) for t, _ in terms]
+        total = sum(w for _, w in terms)
+        share = sum(w for (_, w), c in zip(terms, covered) if c) / total
+        return share, len(terms), covered[0]
+
     def query_vector(self, query: str) -> np.ndarray:
         """One answer searches the same question more than once (scoped, then for the programme list); the
         encoder is the slow part of a fresh process, so the last few vectors are kept."""
@@ -402,6 +448,21 @@ def _without_places(tokens: list[str], query: str) -> list[str]:
     named = {tok for name, _ in places(query) for tok in analyze(name)}
     kept = [t for t in tokens if t not in named]
     return kept or tokens
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (a swap counts once): a typo is one or two slips ("Mitarbieter",
+    "Apoteke"); a similar-looking long word ("Arbeitsgericht" → "Arbeitsbereich") is another word, not a typo."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _maxnorm(values: np.ndarray) -> np.ndarray:
