@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.i18n import msg
+from assistant.yaml_io import load_trusted
 
 Industry = Literal["handwerk", "produktion", "handel", "dienstleistung", "logistik", "gesundheit", "bau", "it",
                    "gastgewerbe", "landwirtschaft", "sonstige"]
@@ -158,7 +159,7 @@ class CatalogueError(ValueError):
 
 
 def load_use_case_file(path: Path, kb_dir: Path) -> UseCase:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_trusted(path.read_text(encoding="utf-8"))
     try:
         case = UseCase(**data, source=f"{kb_dir.name}/{path.relative_to(kb_dir).as_posix()}")
     except Exception as exc:

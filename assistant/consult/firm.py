@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+
+from assistant.yaml_io import load_trusted
 from pydantic import BaseModel
 
 
@@ -22,7 +24,7 @@ _WORD_START = r"(?<![a-zäöüß])"  # "stall" is a barn, not the middle of "Ins
 @lru_cache(maxsize=1)
 def rules() -> dict:
     raw = resources.files("assistant.consult").joinpath("data/firm_rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw)
+    return load_trusted(raw)
 
 
 class FirmProfile(BaseModel):

@@ -9,12 +9,14 @@ from importlib import resources
 
 import yaml
 
+from assistant.yaml_io import load_trusted
+
 
 @lru_cache(maxsize=1)
 def markers() -> list[dict]:
     raw = resources.files("assistant.consult").joinpath("data/markers.yaml").read_text(encoding="utf-8")
     out = []
-    for m in yaml.safe_load(raw)["markers"]:
+    for m in load_trusted(raw)["markers"]:
         out.append({**m, "rx": re.compile(r"(?<![\wäöüß])(" + m["word"] + ")", re.IGNORECASE)})
     return out
 

@@ -7,11 +7,13 @@ from importlib import resources
 
 import yaml
 
+from assistant.yaml_io import load_trusted
+
 
 @lru_cache(maxsize=1)
 def texts() -> dict:
     raw = resources.files("assistant").joinpath("data/consult_texts.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw)
+    return load_trusted(raw)
 
 
 def label(group: str, key: object, lang: str) -> str:
