@@ -12,39 +12,20 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from streamlit_server import streamlit_app  # noqa: E402 - shared with the browser tests
+
 QUESTION = "Welche Förderung gibt es für Beratung zur Digitalisierung?"
 SECOND = "Muss ich Kunden sagen, dass sie mit einem Bot sprechen?"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str, proc: subprocess.Popen, timeout_s: float = 120) -> None:
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 def ask(page, question: str, n_before: int) -> float:
@@ -59,17 +40,8 @@ def ask(page, question: str, n_before: int) -> float:
 def one_run(data_dir: Path) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    env.pop("OLLAMA_HOST", None)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        healthy(url, proc)
+    with streamlit_app(data_dir, timeout_s=120, poll_s=0.1) as url:
         t_healthy = time.perf_counter() - t0
         with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
             context = p.chromium.launch_persistent_context(profile, executable_path="/usr/bin/chromium",
@@ -82,13 +54,7 @@ def one_run(data_dir: Path) -> dict[str, float]:
             first = ask(page, QUESTION, 0)
             second = ask(page, SECOND, 1)
             context.close()
-        return {"healthy": t_healthy, "page": t_page, "first": first, "total": t_page + first, "second": second}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    return {"healthy": t_healthy, "page": t_page, "first": first, "total": t_page + first, "second": second}
 
 
 def main() -> None:
