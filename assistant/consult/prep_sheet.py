@@ -52,19 +52,6 @@ class ContactOut(BaseModel):
     note: str | None = None
 
 
-def _as_of_text(value: str | None, lang: str) -> str:
-    """A status date as a person reads it: "2021-07" -> "Juli 2021", "2023" stays, a full date as a day."""
-    if not value:
-        return ""
-    from assistant.i18n import formatting as fmt
-
-    if len(value) == 7:
-        return fmt.month_year(f"{value}-01", lang)
-    if len(value) >= 10:
-        return fmt.day(value, lang)
-    return value
-
-
 def pick_contacts(found: list, lang: str) -> list[ContactOut]:
     """Regional Mittelstand-Digital Zentrum, a thematic one that fits the industry, the state's EDIH or AI offer;
     remaining slots from the rest in the order `contacts_for` returns (chambers last)."""
@@ -86,7 +73,7 @@ def pick_contacts(found: list, lang: str) -> list[ContactOut]:
         note = None
         if c.may_have_ended:
             key = "plan.contacts.may_have_ended" if c.status_as_of else "plan.contacts.may_have_ended_undated"
-            note = msg(key, lang, as_of=_as_of_text(c.status_as_of, lang))
+            note = msg(key, lang, as_of=c.evidence_text(lang))
         out.append(ContactOut(id=c.id, name=c.name, kind=c.kind, city=c.city, url=c.url, focus=c.focus(lang),
                               status_as_of=c.status_as_of, may_have_ended=c.may_have_ended, note=note))
     return out

@@ -379,8 +379,8 @@ class Answerer:
         n = cites.cite_ref("contacts", ref)
         lines = [msg("answers.contacts_intro", lang, state=state_name(state, lang)) + f" [{n}]"]
         for c in contacts:
-            ended = (msg("answers.contact_may_have_ended", lang, as_of=c.status_as_of or "?")
-                     if c.may_have_ended else "")
+            key = "answers.contact_may_have_ended" if c.status_as_of else "answers.contact_may_have_ended_undated"
+            ended = msg(key, lang, as_of=c.evidence_text(lang)) if c.may_have_ended else ""
             city = msg("answers.contact_city", lang, city=c.city) if c.city else ""
             lines.append(msg("answers.contact_line", lang, name=c.name, city=city, focus=c.focus(lang).rstrip("."),
                              ended=ended, url=c.url or "").strip() + f" [{n}]")

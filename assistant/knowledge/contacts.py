@@ -45,6 +45,19 @@ class Contact(BaseModel):
     def focus(self, lang: str = "de") -> str:
         return self.description.get("en" if lang == "en" else "de") or self.description["de"]
 
+    def evidence_text(self, lang: str) -> str:
+        """The status date as a person reads it: "2021-07" -> "Juli 2021", a year stays, a full date as a day."""
+        from assistant.i18n import formatting as fmt
+
+        value = self.status_as_of
+        if not value:
+            return ""
+        if len(value) == 7:
+            return fmt.month_year(f"{value}-01", lang)
+        if len(value) >= 10:
+            return fmt.day(value, lang)
+        return value
+
     def evidence_date(self) -> dt.date | None:
         """The status date as a day (a year alone counts as its last day, a month as its first)."""
         if not self.status_as_of:
