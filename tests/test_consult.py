@@ -57,6 +57,18 @@ def test_bakery_gets_forecasting_with_its_own_numbers(real_engine):
     assert all(not f.level.startswith("state:") or f.level == "state:SN" for f in result.funding)
 
 
+def test_summary_names_the_ranked_top_process_not_the_first_sentence(real_engine):
+    """A firm's text starts with context ("24 Ferienwohnungen."), so the summary's biggest pain is the process
+    with the highest hours × pain; the firm's words follow as a quote."""
+    intake = parse_intake(json.loads((ROOT / "evals/personas_v2/dev/ferienwohnung_mv_1.json").read_text("utf-8")))
+    summary = real_engine.consultant.consult(intake, date=DAY).company_summary
+    assert "Größter Schmerzpunkt: der Prozess „Gästeanfragen“ (50 h im Monat, Schmerz 5/5)" in summary
+    assert "In eigenen Worten: „24 Ferienwohnungen." in summary
+    no_processes = intake.model_copy(update={"processes": []})
+    assert "Größter Schmerzpunkt laut Fragebogen: „24 Ferienwohnungen." in \
+        real_engine.consultant.consult(no_processes, date=DAY).company_summary
+
+
 def test_mandate_is_owned_by_leadership_and_steps_are_dated_in_order(real_engine):
     result = real_engine.consultant.consult(persona("cnc_zulieferer_bw"), date=DAY)
     assert "IT" not in result.mandate.owner.split()[0]

@@ -130,14 +130,7 @@ def leverage_areas(intake, lang: str = "de", matched_area_ids: list[str] | None 
             proc_tokens = set(analyze(proc.name))
             if proc_tokens & stems or any(w in fold(proc.name) for w in area["words"]):
                 score += _process_weight(proc)
-                if proc.hours_per_month and proc.pain:
-                    reasons.append(msg(m + "process_full", lang, process=proc.name,
-                                       hours=fmt.smart_number(proc.hours_per_month, lang), pain=proc.pain))
-                elif proc.hours_per_month:
-                    reasons.append(msg(m + "process_hours", lang, process=proc.name,
-                                       hours=fmt.smart_number(proc.hours_per_month, lang)))
-                else:
-                    reasons.append(msg(m + "process", lang, process=proc.name))
+                reasons.append(process_phrase(proc, lang))
         if matched_area_ids and area["id"] in matched_area_ids:
             score += 3.0
             reasons.append(msg(m + "catalogue", lang))
@@ -167,3 +160,15 @@ def area_of(words_text: str) -> str | None:
         if hits > best_hits:
             best, best_hits = area["id"], hits
     return best
+
+
+def process_phrase(proc, lang: str) -> str:
+    """"der Prozess „Angebote“ (40 h im Monat, Schmerz 4/5)": a process as the firm sized it, with what it gave."""
+    m = "plan.levers."
+    if proc.hours_per_month and proc.pain:
+        return msg(m + "process_full", lang, process=proc.name, hours=fmt.smart_number(proc.hours_per_month, lang),
+                   pain=proc.pain)
+    if proc.hours_per_month:
+        return msg(m + "process_hours", lang, process=proc.name, hours=fmt.smart_number(proc.hours_per_month, lang))
+    return msg(m + "process", lang, process=proc.name)
+

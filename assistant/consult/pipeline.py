@@ -115,12 +115,34 @@ class ConsultResult(BaseModel):
 
 def company_summary(intake, maturity: Maturity, lang: str) -> str:
     c = intake.company
-    pain = intake.pain_points.strip().split("\n")[0]
-    pain = pain if len(pain) <= 220 else pain[:217].rsplit(" ", 1)[0] + " …"
     return msg("matching.summary", lang, name=getattr(c, "name", None) or msg("matching.summary_no_name", lang),
                kind=label("industry", c.industry, lang), from_state=_from_state(c.state, lang), employees=c.employees,
                level=maturity.level, label=maturity.label,
-               goals=", ".join(label("goals", g, lang) for g in intake.goals), pain=pain)
+               goals=", ".join(label("goals", g, lang) for g in intake.goals), pain=_pain_line(intake, lang))
+
+
+def _pain_line(intake, lang: str) -> str:
+    """The biggest pain as the matcher ranks it (hours × pain of a named process) with the firm's own first
+    sentence as a quote: "24 Ferienwohnungen." is how a firm starts its text, not its biggest pain."""
+    pain = _first_words(intake.pain_points)
+    from assistant.consult.assessment import process_phrase
+
+    proc = _top_process(intake)
+    if proc is None:
+        return msg("matching.summary_pain_text", lang, pain=pain)
+    return msg("matching.summary_top_process", lang, process=process_phrase(proc, lang), pain=pain)
+
+
+def _first_words(text: str, limit: int = 220) -> str:
+    pain = text.strip().split("\n")[0]
+    return pain if len(pain) <= limit else pain[:limit - 3].rsplit(" ", 1)[0] + " …"
+
+
+def _top_process(intake):
+    from assistant.consult.matching import top_process
+
+    name = top_process(intake)
+    return next((p for p in intake.processes or [] if p.name == name), None)
 
 
 def _from_state(code: str, lang: str) -> str:
