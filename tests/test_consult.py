@@ -69,6 +69,19 @@ def test_summary_names_the_ranked_top_process_not_the_first_sentence(real_engine
         real_engine.consultant.consult(no_processes, date=DAY).company_summary
 
 
+def test_why_names_the_segment_and_open_data_quality_in_plain_german(real_engine):
+    """No "für Handwerksbetrieb wie Ihren Betrieb" or "als nicht angegeben angegeben": the reason names the
+    firm's segment in the plural, and an unanswered data-quality question reads as open."""
+    intake = parse_intake(json.loads((ROOT / "evals/personas_v2/dev/tischlerei_bw_1.json").read_text("utf-8")))
+    result = real_engine.consultant.consult(intake, date=DAY)
+    assert "eigens für Tischlereien und Schreinereien geschrieben" in result.use_cases[0].why_this
+    areas = " ".join(a.why for a in result.leverage_areas)
+    assert "angegeben angegeben" not in areas
+    assert intake.data.quality is not None or "noch offen" in areas
+    english = real_engine.consultant.consult(intake, date=DAY, lang="en").use_cases[0].why_this
+    assert "written specifically for joiners and carpenters" in english and "; Your" not in english
+
+
 def test_mandate_is_owned_by_leadership_and_steps_are_dated_in_order(real_engine):
     result = real_engine.consultant.consult(persona("cnc_zulieferer_bw"), date=DAY)
     assert "IT" not in result.mandate.owner.split()[0]

@@ -145,7 +145,8 @@ def leverage_areas(intake, lang: str = "de", matched_area_ids: list[str] | None 
     for fb in texts()["fallback_areas"]:
         if len(results) >= 3:
             break
-        why = fb[f"why_{lang}"].format(quality=quality,
+        key = f"why_unknown_{lang}" if not raw_quality and f"why_unknown_{lang}" in fb else f"why_{lang}"
+        why = fb[key].format(quality=quality,
                                        experience=msg(m + f"experience_{intake.ai_experience}", lang))
         results.append(LeverageArea(id=fb["id"], area=fb[lang], why=why, score=0.0))
     return results

@@ -186,6 +186,16 @@ def _quoted(text: str, lang: str) -> str:
     return msg("common.quoted", lang, text=text)
 
 
+def _written_for(case, intake, segment_match: bool, lang: str) -> str:
+    """"eigens für Tischlereien geschrieben" names the firm's segment; else "typisch für Handwerksbetriebe"."""
+    from assistant.consult.firm import profile
+
+    segment = next((s for s in profile(intake).segments if s in case.segments), None) if segment_match else None
+    if segment is not None:
+        return msg("matching.why.segment", lang, industry=label("segment_plural", segment, lang))
+    return msg("matching.why.industry", lang, industry=label("industry_plural", intake.company.industry, lang))
+
+
 def why_this(scored: ScoredUseCase, intake, lang: str) -> str:
     """The intake facts the pick rests on, biggest pain first when it serves it."""
     w = "matching.why."
@@ -208,8 +218,7 @@ def why_this(scored: ScoredUseCase, intake, lang: str) -> str:
     have = [s for s in scored.case.data_sources if s in intake.data.sources]
     if have:
         parts.append(msg(w + "data", lang, sources=", ".join(label("data_sources", s, lang) for s in have)))
-    industry = label("industry", intake.company.industry, lang)
-    parts.append(msg(w + ("segment" if b.segment_match else "industry"), lang, industry=industry))
+    parts.append(_written_for(scored.case, intake, b.segment_match, lang))
     if intake.it_maturity >= scored.case.min_it_maturity:
         parts.append(msg(w + "maturity", lang, have=intake.it_maturity, need=scored.case.min_it_maturity))
     text = "; ".join(parts) or msg(w + "fallback", lang)
