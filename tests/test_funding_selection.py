@@ -49,6 +49,17 @@ def test_grants_and_free_help_come_before_loans_for_small_budgets():
         assert kinds.index("loan") == len(kinds) - 1
 
 
+def test_programmes_for_one_goal_only_reach_firms_with_that_goal():
+    """INQA coaching is about work organisation, MID-Digitale Sicherheit about IT security: a firm whose goals are
+    efficiency and speed gets neither, and its plan does not wait for a security voucher."""
+    query = FundingQuery(state="NW", employees=120, today=TODAY, lang="de")
+    plain = {e.id for e in select_for_firm(PROGRAMMES, query, 75000, goals=["efficiency", "speed"]).entries}
+    assert "nrw_mid_digitale_sicherheit" not in plain and "bund_inqa_coaching" not in plain
+    assert "nrw_mid_digitalisierung" in plain
+    secure = select_for_firm(PROGRAMMES, query, 75000, goals=["risk_reduction", "employer_attractiveness"])
+    assert {"nrw_mid_digitale_sicherheit", "bund_inqa_coaching"} <= {e.id for e in secure.entries}
+
+
 def test_state_programmes_with_unknown_status_are_shown_with_their_check_note():
     for state, pid in (("TH", "th_digitalbonus"), ("HB", "hb_digitaler_mittelstand"), ("NW", "nrw_ki_nrw"),
                        ("NI", "ni_digitalbonus_niedersachsen_innovativ")):
